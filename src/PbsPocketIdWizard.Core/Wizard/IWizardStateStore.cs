@@ -1,0 +1,21 @@
+namespace PbsPocketIdWizard.Core.Wizard;
+
+/// <summary>
+/// Persists runs (implemented in Web over SQLite; secrets encrypted with Data Protection). Each save is one
+/// transaction, so a crash never leaves half a record.
+/// </summary>
+public interface IWizardStateStore
+{
+    /// <summary>The newest run that is neither completed nor undone, or null.</summary>
+    Task<WizardState?> LoadActiveAsync(CancellationToken cancellationToken);
+
+    Task<WizardState?> LoadAsync(Guid runId, CancellationToken cancellationToken);
+
+    /// <summary>Saves the whole state and the journal entries not yet stored, in one transaction.</summary>
+    Task SaveAsync(WizardState state, CancellationToken cancellationToken);
+
+    /// <summary>Removes every secret of the run from storage (run completed or undone).</summary>
+    Task WipeSecretsAsync(Guid runId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<WizardState>> ListAsync(CancellationToken cancellationToken);
+}

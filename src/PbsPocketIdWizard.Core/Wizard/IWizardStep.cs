@@ -1,0 +1,23 @@
+namespace PbsPocketIdWizard.Core.Wizard;
+
+public interface IWizardStep
+{
+    WizardStepId Id { get; }
+
+    string Title { get; }
+
+    /// <summary>Pure, no I/O: required fields, URL shape, cross-field rules.</summary>
+    IReadOnlyList<FieldError> Validate(WizardState state);
+
+    /// <summary>Read-only calls: what Apply would create/update, or NoChange.</summary>
+    Task<StepPlan> PlanAsync(WizardState state, CancellationToken cancellationToken);
+
+    /// <summary>Idempotent writes (check, then act). Records created ids and secrets into state. Safe to re-run.</summary>
+    Task<StepOutcome> ApplyAsync(WizardState state, StepPlan plan, CancellationToken cancellationToken);
+
+    /// <summary>Re-reads both servers and checks the step's result.</summary>
+    Task<StepOutcome> VerifyAsync(WizardState state, CancellationToken cancellationToken);
+
+    /// <summary>Removes what this run created in this step (never what existed before); idempotent.</summary>
+    Task<StepOutcome> UndoAsync(WizardState state, CancellationToken cancellationToken);
+}

@@ -1,0 +1,97 @@
+using PbsPocketIdWizard.Core.Http;
+
+namespace PbsPocketIdWizard.Core.Wizard;
+
+// Inputs are mutable classes so the UI can bind to them; the session invalidates a step's plan when they change.
+
+public sealed class PocketIdConnectionInput
+{
+    /// <summary>Pocket ID's base address, e.g. https://id.example.com (no path).</summary>
+    public string Url { get; set; } = string.Empty;
+
+    public Secret? ApiKey { get; set; }
+}
+
+public sealed class PbsConnectionInput
+{
+    /// <summary>PBS address; port 8007 is assumed when omitted, e.g. https://pbs.example.com:8007.</summary>
+    public string Url { get; set; } = string.Empty;
+
+    /// <summary>user@realm for a password login, e.g. root@pam.</summary>
+    public string Username { get; set; } = "root@pam";
+
+    public Secret? Password { get; set; }
+
+    /// <summary>user@realm!tokenname:secret (alternative to a password).</summary>
+    public Secret? ApiToken { get; set; }
+
+    /// <summary>The SHA-256 fingerprint the admin trusts (aa:bb:…), for a self-signed PBS certificate.</summary>
+    public string? Fingerprint { get; set; }
+
+    /// <summary>A one-time TOTP code, asked when PBS answers the ticket with a second-factor challenge; never persisted.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? TotpCode { get; set; }
+}
+
+public sealed class OidcClientInput
+{
+    public string Name { get; set; } = "Proxmox Backup Server";
+
+    /// <summary>Optional logo file (PNG/SVG/JPG/WEBP, at most 2 MiB).</summary>
+    public string? LogoFileName { get; set; }
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public byte[]? LogoContent { get; set; }
+
+    /// <summary>Extra callback URLs, e.g. a reverse proxy on 443, beside the derived PBS origin.</summary>
+    public List<string> ExtraCallbackUrls { get; set; } = [];
+
+    /// <summary>Pocket ID group names allowed to use the client; empty = no restriction.</summary>
+    public List<string> AllowedGroups { get; set; } = [];
+}
+
+public sealed class RealmInput
+{
+    public string Name { get; set; } = "PocketID";
+
+    public bool Default { get; set; }
+
+    public bool Autocreate { get; set; } = true;
+
+    /// <summary>username | email | subject.</summary>
+    public string UsernameClaim { get; set; } = "username";
+
+    /// <summary>Set after the first sign-in, as the how-to says (PBS adds openid itself and ignores groups).</summary>
+    public string Scopes { get; set; } = "openid profile email groups";
+
+    public string? Comment { get; set; }
+}
+
+public sealed class FirstSignInInput
+{
+    /// <summary>Users (name part, realm appended) to create in PBS instead of waiting for their sign-in.</summary>
+    public List<string> PreCreateUsers { get; set; } = [];
+
+    /// <summary>Users (full PBS ids, e.g. alice@PocketID) the admin picked to continue with.</summary>
+    public List<string> SelectedUsers { get; set; } = [];
+}
+
+public sealed class PermissionGrantInput
+{
+    /// <summary>The name part (alice) or a full user id (alice@PocketID).</summary>
+    public string User { get; set; } = string.Empty;
+
+    public string Path { get; set; } = "/";
+
+    public string Role { get; set; } = "Admin";
+
+    public bool Propagate { get; set; } = true;
+}
+
+public sealed class PermissionsInput
+{
+    public List<PermissionGrantInput> Grants { get; set; } = [];
+
+    /// <summary>Whether to set the realm scopes (the how-to's "Edit the realm" step).</summary>
+    public bool SetScopes { get; set; } = true;
+}

@@ -1,0 +1,79 @@
+using PbsPocketIdWizard.Core.Http;
+
+namespace PbsPocketIdWizard.Core.Wizard;
+
+/// <summary>What the steps found and made. Secrets here are persisted only encrypted and wiped when the run ends.</summary>
+public sealed class WizardResults
+{
+    // PocketIdConnection
+    public string? PocketIdVersion { get; set; }
+
+    /// <summary>The issuer from Pocket ID's discovery document, exactly as served.</summary>
+    public string? Issuer { get; set; }
+
+    public bool ApiKeyIsAdmin { get; set; }
+
+    // PbsConnection
+    public string? PbsVersion { get; set; }
+
+    /// <summary>Fingerprint of the certificate PBS presented at the last connection test.</summary>
+    public string? PbsPresentedFingerprint { get; set; }
+
+    /// <summary>Whether this PBS has the realm `default` flag (3.3.7 / 3.4 and later).</summary>
+    public bool PbsSupportsDefaultRealm { get; set; } = true;
+
+    // OidcClient
+    public string? ClientId { get; set; }
+
+    public Secret? ClientSecret { get; set; }
+
+    public List<string> CallbackUrls { get; set; } = [];
+
+    // PbsRealm
+    public string? RealmAuthUrlCheck { get; set; }
+
+    // FirstSignIn
+    public List<DetectedUser> DetectedUsers { get; set; } = [];
+
+    // Summary
+    public List<VerificationItem> Verification { get; set; } = [];
+}
+
+public sealed record DetectedUser(string UserId, string? Email, string? DisplayName, DateTimeOffset SeenAt);
+
+public sealed record VerificationItem(string Check, bool Passed, string Detail);
+
+/// <summary>What this run created (so undo removes it, in reverse order, and never what existed before).</summary>
+public enum ResourceKind
+{
+    PocketIdClient,
+    PocketIdClientSecret,
+    PocketIdClientLogo,
+    PocketIdAllowedGroups,
+    PbsRealm,
+    PbsRealmScopes,
+    PbsUser,
+    PbsAcl,
+}
+
+/// <summary>
+/// One line of the run journal. Pending = written before the mutating call (so a crash right after sending is
+/// recognised on resume: the resource found then is ours); Done = confirmed; Undone = removed by undo; Failed.
+/// </summary>
+public sealed record JournalEntry(
+    DateTimeOffset At,
+    WizardStepId Step,
+    string Action,
+    ResourceKind Resource,
+    string ResourceId,
+    JournalOutcome Outcome,
+    string? Detail = null);
+
+public enum JournalOutcome
+{
+    Pending,
+    Done,
+    NoChange,
+    Failed,
+    Undone,
+}

@@ -1,0 +1,54 @@
+namespace PbsPocketIdWizard.Core.Wizard;
+
+/// <summary>Everything one run knows: inputs, results, step statuses and the journal. Persisted after each transition.</summary>
+public sealed class WizardState
+{
+    public Guid RunId { get; set; } = Guid.NewGuid();
+
+    public DateTimeOffset StartedAt { get; set; }
+
+    public bool Completed { get; set; }
+
+    public bool Undone { get; set; }
+
+    public PocketIdConnectionInput PocketId { get; set; } = new();
+
+    public PbsConnectionInput Pbs { get; set; } = new();
+
+    public OidcClientInput Client { get; set; } = new();
+
+    public RealmInput Realm { get; set; } = new();
+
+    public FirstSignInInput FirstSignIn { get; set; } = new();
+
+    public PermissionsInput Permissions { get; set; } = new();
+
+    public WizardResults Results { get; set; } = new();
+
+    public Dictionary<WizardStepId, StepStatus> Statuses { get; set; } = [];
+
+    public WizardStepId CurrentStep { get; set; } = WizardStepId.PocketIdConnection;
+
+    public List<JournalEntry> Journal { get; set; } = [];
+
+    /// <summary>The inputs a step depends on (its plan fingerprint is made from these).</summary>
+    public object InputsFor(WizardStepId step) => step switch
+    {
+        WizardStepId.PocketIdConnection => PocketId,
+        WizardStepId.PbsConnection => Pbs,
+        WizardStepId.OidcClient => new { Client, PbsUrl = Pbs.Url },
+        WizardStepId.PbsRealm => new { Realm.Name, Realm.Default, Realm.Autocreate, Realm.UsernameClaim, Realm.Comment, Results.ClientId },
+        WizardStepId.FirstSignIn => FirstSignIn,
+        WizardStepId.Permissions => Permissions,
+        WizardStepId.Summary => new { },
+        _ => throw new ArgumentOutOfRangeException(nameof(step), step, null),
+    };
+
+    /// <summary>Ids this run created of a kind, still present (Done and not Undone), newest last.</summary>
+    public IReadOnlyList<string> CreatedByRun(ResourceKind kind)
+    {
+        var undone = Journal.Where(e => e.Resource == kind && e.Outcome == JournalOutcome.Undone).Select(e => e.ResourceId).ToHashSet();
+        return Journal.Where(e => e.Resource == kind && e.Outcome == JournalOutcome.Done && e.Action == "create" && !undone.Contains(e.ResourceId))
+            .Select(e => e.ResourceId).Distinct().ToList();
+    }
+}

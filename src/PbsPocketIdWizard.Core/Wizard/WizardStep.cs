@@ -1,0 +1,37 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace PbsPocketIdWizard.Core.Wizard;
+
+/// <summary>Base with no-op defaults: a connection step overrides Validate and Verify, a change step Plan, Apply, Verify, Undo.</summary>
+public abstract class WizardStep : IWizardStep
+{
+    public abstract WizardStepId Id { get; }
+
+    public abstract string Title { get; }
+
+    public virtual IReadOnlyList<FieldError> Validate(WizardState state) => [];
+
+    public virtual Task<StepPlan> PlanAsync(WizardState state, CancellationToken cancellationToken) =>
+        Task.FromResult(StepPlan.Empty(InputFingerprint(state)));
+
+    public virtual Task<StepOutcome> ApplyAsync(WizardState state, StepPlan plan, CancellationToken cancellationToken) =>
+        Task.FromResult(StepOutcome.Success());
+
+    public virtual Task<StepOutcome> VerifyAsync(WizardState state, CancellationToken cancellationToken) =>
+        Task.FromResult(StepOutcome.Success());
+
+    public virtual Task<StepOutcome> UndoAsync(WizardState state, CancellationToken cancellationToken) =>
+        Task.FromResult(StepOutcome.Success());
+
+    /// <summary>The inputs this step depends on; a plan made from other inputs is stale.</summary>
+    protected virtual object InputsOf(WizardState state) => state.InputsFor(Id);
+
+    public string InputFingerprint(WizardState state)
+    {
+        // Secrets are part of the inputs but hashed through their own fingerprint, never serialized in plain text.
+        var json = JsonSerializer.Serialize(InputsOf(state), WizardJson.FingerprintOptions);
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(json)))[..16];
+    }
+}

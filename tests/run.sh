@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The one test command (README): installs what a fresh machine lacks, builds, runs every test project,
+# and ends with one line "N passed, N failed[, N skipped]".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+results="$root/TestResults"
+rm -rf "$results" && mkdir -p "$results"
+
+log() { echo "[run.sh] $*" >&2; }
+
+# --- set-up a fresh machine lacks -------------------------------------------------------------
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+    log "installing Debian's chromium for the end-to-end tests"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core) >"$results/apt.log" 2>&1 \
+      || log "chromium install failed (see TestResults/apt.log); browser tests will fail"
+  else
+    log "no /usr/bin/chromium and not root: browser tests will fail"
+  fi
+fi
+
+if [ -f tests/lint.sh ]; then
+  bash tests/lint.sh "$results" || true
+fi
+
+# --- build once, then every test project ------------------------------------------------------
+log "building"
+if ! dotnet build PbsPocketIdWizard.sln -c Release -nologo -v quiet >"$results/build.log" 2>&1; then
+  grep -E "error|Error" "$results/build.log" | head -40 >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+for project in tests/*.Tests/*.csproj; do
+  name=$(basename "$project" .csproj)
+  log "testing $name"
+  dotnet test "$project" -c Release --no-build -nologo \
+    --logger "trx;LogFileName=$name.trx" --results-directory "$results" >"$results/$name.log" 2>&1
+  grep -E "^\s*(Failed|Skipped) |Passed!|Failed!|error" "$results/$name.log" | head -60 >&2
+done
+
+# --- count ------------------------------------------------------------------------------------
+passed=0; failed=0; skipped=0
+for project in tests/*.Tests/*.csproj; do
+  name=$(basename "$project" .csproj)
+  trx="$results/$name.trx"
+  if [ ! -f "$trx" ]; then
+    log "$name produced no results"
+    failed=$((failed + 1))
+    continue
+  fi
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+  get() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
+  p=$(get passed); f=$(get failed); t=$(get total); e=$(get executed)
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0}))
+  skipped=$((skipped + ${t:-0} - ${e:-0}))
+done
+if [ -f "$results/lint.failed" ]; then
+  failed=$((failed + $(cat "$results/lint.failed")))
+fi
+if [ -f "$results/lint.passed" ]; then
+  passed=$((passed + $(cat "$results/lint.passed")))
+fi
+
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
