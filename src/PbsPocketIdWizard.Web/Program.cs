@@ -1,8 +1,7 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
+using PbsPocketIdWizard.Web.Cli;
 
-app.MapGet("/health", () => Results.Ok(new { status = "Healthy" }));
-
-app.Run();
+// One executable: the web wizard by default, sub-commands for the engine without a browser, the standalone
+// simulators and the container health check.
+return await CommandDispatcher.RunAsync(args);
 
 public partial class Program;
