@@ -526,7 +526,8 @@ internal static class PocketIdAdminApi
             ?? throw PocketIdApiError.Validation(new FieldProblem("file", "required", "is required"));
         var name = file.FileName;
         var dot = name.LastIndexOf('.');
-        var extension = (dot >= 0 ? name[(dot + 1)..] : name).ToLowerInvariant();
+        // A name without a dot counts as its own "extension" and is rejected (§7.1).
+        var extension = dot >= 0 ? name[(dot + 1)..].ToLowerInvariant() : string.Empty;
         if (!LogoTypes.ContainsKey(extension))
         {
             throw new PocketIdApiError(r.Profile.StructuredErrors ? 415 : 400, "file_type_not_supported", "File type is not supported",

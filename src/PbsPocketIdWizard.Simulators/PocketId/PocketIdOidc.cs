@@ -212,7 +212,7 @@ internal static class PocketIdOidc
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><title>Error - Pocket ID</title></head>
             <body><main><h1>Something went wrong</h1>
-            <p role="alert" data-error-code="{WebUtility.HtmlEncode(code)}">{WebUtility.HtmlEncode(message)}</p>
+            <p role="alert" data-error="{WebUtility.HtmlEncode(code)}">{WebUtility.HtmlEncode(message)}</p>
             </main></body></html>
             """;
         return http.Response.WriteAsync(html, Encoding.UTF8, http.RequestAborted);

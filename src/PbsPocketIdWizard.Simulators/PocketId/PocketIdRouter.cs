@@ -83,7 +83,7 @@ internal sealed class PocketIdRouter(IReadOnlyList<PocketIdRoute> routes)
 
     private (PocketIdRoute Route, Dictionary<string, string> Values)? Match(string path, string method)
     {
-        var segments = path.Trim('/').Split('/');
+        var segments = (path.StartsWith('/') ? path[1..] : path).Split('/');
         foreach (var route in routes)
         {
             if (route.Method != method || route.Segments.Length != segments.Length)
