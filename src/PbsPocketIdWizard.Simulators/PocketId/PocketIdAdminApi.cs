@@ -45,6 +45,8 @@ internal static class PocketIdAdminApi
         yield return new("POST", "/api/user-groups", PocketIdAccess.Admin, CreateGroup);
         yield return new("GET", "/api/user-groups/{id}", PocketIdAccess.Admin, r => r.JsonAsync(200, PocketIdDtos.Group(r.State, RequireGroup(r, r.Route("id")), fresh: false)));
         yield return new("PUT", "/api/user-groups/{id}/users", PocketIdAccess.Admin, SetGroupUsers);
+        yield return new("DELETE", "/api/user-groups/{id}", PocketIdAccess.Admin, DeleteGroup);
+        yield return new("PUT", "/api/users/{id}/user-groups", PocketIdAccess.Admin, SetUserGroups);
 
         yield return new("GET", "/api/oidc/clients", PocketIdAccess.Admin, ListClients);
         yield return new("POST", "/api/oidc/clients", PocketIdAccess.Admin, CreateClient);
@@ -228,6 +230,38 @@ internal static class PocketIdAdminApi
         var ids = input.UserIds.OfType<string>().Where(id => r.State.FindUser(id) is not null).Distinct(StringComparer.Ordinal).ToList();
         r.State.ReplaceGroupMembers(group.Id, ids);
         await r.JsonAsync(200, PocketIdDtos.Group(r.State, r.State.FindGroup(group.Id)!, fresh: false));
+    }
+
+    private static Task DeleteGroup(PocketIdRequest r)
+    {
+        var group = RequireGroup(r, r.Route("id"));
+        r.State.RemoveGroup(group.Id);
+        return r.NoContentAsync();
+    }
+
+    /// <summary>§9: replaces the user's memberships; unknown group ids are ignored; 200 UserDto.</summary>
+    private static async Task SetUserGroups(PocketIdRequest r)
+    {
+        var input = await r.ReadJsonAsync<AllowedGroupsInput>() ?? new AllowedGroupsInput();
+        if (input.UserGroupIds is null)
+        {
+            throw PocketIdApiError.Validation(new FieldProblem("userGroupIds", "required", "is required"));
+        }
+
+        var user = RequireUser(r, r.Route("id"));
+        var wanted = input.UserGroupIds.OfType<string>().ToHashSet(StringComparer.Ordinal);
+        foreach (var group in r.State.Groups)
+        {
+            var members = group.UserIds.Where(id => id != user.Id).ToList();
+            if (wanted.Contains(group.Id))
+            {
+                members.Add(user.Id);
+            }
+
+            r.State.ReplaceGroupMembers(group.Id, members);
+        }
+
+        await r.JsonAsync(200, PocketIdDtos.User(r.State, user));
     }
 
     // ---------- OIDC clients (§5) ----------

@@ -142,6 +142,7 @@ internal static class PocketIdErrorWriter
             }
 
             body["request_id"] = RequestId(http);
+            http.Response.Headers["X-Request-ID"] = RequestId(http);
         }
 
         http.Response.StatusCode = status;

@@ -28,6 +28,8 @@ internal static class PocketIdOidc
         yield return new("POST", "/api/oidc/token", PocketIdAccess.Public, Token);
         yield return new("GET", "/api/oidc/userinfo", PocketIdAccess.Public, UserInfo);
         yield return new("POST", "/api/oidc/userinfo", PocketIdAccess.Public, UserInfo);
+        yield return new("GET", "/api/oidc/end-session", PocketIdAccess.Public, EndSession);
+        yield return new("POST", "/api/oidc/end-session", PocketIdAccess.Public, EndSession);
         yield return new("POST", "/_sim/sign-in", PocketIdAccess.Public, SignIn);
         yield return new("POST", "/_sim/sign-out", PocketIdAccess.Public, SignOut);
     }
@@ -108,7 +110,15 @@ internal static class PocketIdOidc
             return;
         }
 
-        var redirect = CallbackUrlMatcher.Resolve(client.CallbackUrls, p.GetValueOrDefault("redirect_uri"));
+        var requestedRedirect = p.GetValueOrDefault("redirect_uri");
+        if (r.Profile.TofuCallbacks && (client.CallbackUrls is null || client.CallbackUrls.Count == 0) && !string.IsNullOrEmpty(requestedRedirect)
+            && PocketIdValidation.IsValidCallbackPattern(requestedRedirect))
+        {
+            // v1.2.0 – v2.9.x trust on first use: the first redirect_uri seen is saved as the callback (§11.6).
+            client = r.State.UpdateClient(client.Id, c => c with { CallbackUrls = [requestedRedirect] }) ?? client;
+        }
+
+        var redirect = CallbackUrlMatcher.Resolve(client.CallbackUrls, requestedRedirect);
         if (redirect is null)
         {
             // Never redirect to an unregistered URL: the error stays on Pocket ID's own page and no code is issued.
@@ -286,6 +296,25 @@ internal static class PocketIdOidc
         }
 
         http.Response.StatusCode = StatusCodes.Status204NoContent;
+    }
+
+    /// <summary>RP-initiated logout: ends the session; redirects only to a registered logout callback.</summary>
+    private static async Task EndSession(PocketIdRequest r)
+    {
+        var p = await AuthorizeParameters(r.Http);
+        r.Http.Response.Cookies.Delete(r.State.SessionCookieName);
+        var target = p.GetValueOrDefault("post_logout_redirect_uri");
+        var client = p.GetValueOrDefault("client_id") is { Length: > 0 } id ? r.State.FindClient(id) : null;
+        if (!string.IsNullOrEmpty(target) && client is not null && CallbackUrlMatcher.Resolve(client.LogoutCallbackUrls, target) is { } logout)
+        {
+            var state = p.GetValueOrDefault("state");
+            r.Http.Response.Redirect(string.IsNullOrEmpty(state) ? logout : QueryHelpers.AddQueryString(logout, "state", state));
+            return;
+        }
+
+        r.Http.Response.StatusCode = 200;
+        r.Http.Response.ContentType = "text/html; charset=utf-8";
+        await r.Http.Response.WriteAsync("<!doctype html><html lang=\"en\"><head><title>Signed out - Pocket ID</title></head><body><main><h1>You have been signed out</h1></main></body></html>", r.Http.RequestAborted);
     }
 
     private static Task SignOut(PocketIdRequest r)

@@ -193,6 +193,18 @@ public sealed class PocketIdSimulatorState
         }
     }
 
+    internal void RemoveGroup(string groupId)
+    {
+        lock (_lock)
+        {
+            _groups.Remove(groupId);
+            foreach (var client in _clients.Values.Where(c => c.AllowedGroupIds.Contains(groupId)).ToList())
+            {
+                _clients[client.Id] = client with { AllowedGroupIds = client.AllowedGroupIds.Where(id => id != groupId).ToList() };
+            }
+        }
+    }
+
     internal bool TryAddClient(SimClient client)
     {
         lock (_lock)
