@@ -144,6 +144,7 @@ internal sealed class PbsApiSchema
         var hasDefaultFlag = version >= new Version(3, 3, 7);
         var hasAudiences = version >= new Version(4, 2, 1);
         var hasHttpOnly = version >= new Version(4, 0, 12);
+        var roles = PbsRoles.ForVersion(version).Select(r => r.RoleId).ToList();
         foreach (var path in doc.RootElement.EnumerateObject())
         {
             if (!hasDefaultFlag && path.Name is "/config/access/pam" or "/config/access/pbs")
@@ -174,6 +175,11 @@ internal sealed class PbsApiSchema
                                 Name = schema.Name, Type = schema.Type, Optional = schema.Optional,
                                 Items = new PbsParamSchema { Name = schema.Name, Type = "string", Enum = kept },
                             };
+                        }
+
+                        if (prop.Name == "role" && schema.Enum is not null)
+                        {
+                            schema = new PbsParamSchema { Name = schema.Name, Type = schema.Type, Optional = schema.Optional, Enum = roles };
                         }
 
                         parameters[prop.Name] = schema;

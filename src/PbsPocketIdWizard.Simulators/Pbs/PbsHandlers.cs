@@ -723,7 +723,7 @@ internal static class PbsHandlers
         return Done(null);
     }
 
-    private static Task<PbsResult> Roles(PbsRequest r) => Done(new JsonArray(PbsRoles.All.Select(role => (JsonNode)new JsonObject
+    private static Task<PbsResult> Roles(PbsRequest r) => Done(new JsonArray(PbsRoles.ForVersion(r.State.Version).Select(role => (JsonNode)new JsonObject
     {
         ["roleid"] = role.RoleId,
         ["privs"] = new JsonArray(PbsRoles.Ordered(role.Privs).Select(p => (JsonNode)p).ToArray()),

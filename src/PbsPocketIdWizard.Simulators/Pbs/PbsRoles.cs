@@ -40,6 +40,12 @@ public static class PbsRoles
         new("TapeReader", "Tape Reader", ["Tape.Audit", "Tape.Read"]),
     ];
 
+    /// <summary>The push-sync roles exist from 3.3 on (pbs-api.md §0, §6.4).</summary>
+    public static IEnumerable<Role> ForVersion(Version version) =>
+        version >= new Version(3, 3, 0)
+            ? All
+            : All.Where(r => r.RoleId is not ("RemoteSyncPushOperator" or "RemoteDatastorePowerUser" or "RemoteDatastoreAdmin"));
+
     public static Role? Find(string roleId) => All.FirstOrDefault(r => r.RoleId == roleId);
 
     /// <summary>Privileges of a role in canonical order (Role.Privs may list them in the table's order).</summary>

@@ -261,4 +261,17 @@ public sealed class PbsAclTests
         Assert.Equal("storing passwords is not implemented for OpenID realms", response.Body);
         Assert.Contains(pbs.State.Users, u => u.UserId == "alice@PocketID");
     }
+
+    [Fact]
+    public async Task Version32_HasNoPushSyncRoles_Section6_4()
+    {
+        await using var pbs = await PbsTestHost.StartAsync(o => o.Version = "3.2.4");
+        var auth = await pbs.LoginAsync();
+
+        var roles = await pbs.GetAsync("/api2/json/access/roles", auth);
+        var put = await pbs.SendAsync(HttpMethod.Put, "/api2/json/access/acl", Acl("/remote", "RemoteSyncPushOperator", "root@pam"), auth);
+
+        Assert.Equal(15, roles.Data!.AsArray().Count);
+        Assert.Equal("parameter verification failed - 'role': value 'RemoteSyncPushOperator' is not defined in the enumeration.", put.Body);
+    }
 }
