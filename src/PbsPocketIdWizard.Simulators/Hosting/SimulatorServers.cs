@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using PbsPocketIdWizard.Simulators.Pbs;
@@ -167,7 +168,14 @@ public sealed class SimulatorServers : IAsyncDisposable
     private static WebApplicationBuilder Build(SimulatorServersOptions o, int port, X509Certificate2? certificate)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+
+        // The simulators ignore the hosting app's configuration (ASPNETCORE_URLS, appsettings Logging levels): quiet by default.
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [WebHostDefaults.ServerUrlsKey] = string.Empty });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
         builder.Logging.SetMinimumLevel(o.MinimumLogLevel);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Error); // "Overriding address(es)" from a host's ASPNETCORE_URLS
         if (certificate is not null)
         {
             builder.WebHost.UseKestrelHttpsConfiguration();

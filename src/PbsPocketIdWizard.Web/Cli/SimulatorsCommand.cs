@@ -64,6 +64,11 @@ public static class SimulatorsCommand
         {
             servers = await SimulatorServers.StartAsync(options, stop);
         }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            await stdout.WriteLineAsync("simulators stopped");
+            return 0;
+        }
         catch (Exception ex) when (ex is IOException or SocketException or ArgumentException or InvalidOperationException)
         {
             await stderr.WriteLineAsync($"simulators: could not start: {ex.Message}");
