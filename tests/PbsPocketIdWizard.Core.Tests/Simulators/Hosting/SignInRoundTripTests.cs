@@ -199,4 +199,54 @@ public sealed class SignInRoundTripTests
         using var response = await pbs.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
+
+    [Theory]
+    [InlineData(null, true, "Request failed")]
+    [InlineData(404, false, "Server returned invalid response: HTTP status code 404 at {issuer}/.well-known/openid-configuration")]
+    public async Task AuthUrl_DiscoveryFails_Returns400WithLibraryMessage_Section7_1(int? status, bool drop, string expected)
+    {
+        await using var servers = await StartAsync();
+        var (clientId, secret) = await CreatePocketIdClientAsync(servers, servers.PbsOrigin);
+        await CreateRealmAsync(servers, clientId, secret, "username");
+        servers.PocketIdState.Faults.Add(new PbsPocketIdWizard.Simulators.Faults.FaultRule
+        {
+            Method = "GET", Path = "/.well-known/openid-configuration", Status = status, Drop = drop,
+        });
+
+        var result = await SignInDriver.SignInAsync(servers.PbsUrl, servers.PbsFingerprint, "PocketID", "alice");
+
+        Assert.Equal(SignInStage.AuthUrl, result.Stage);
+        Assert.Equal(400, result.Status);
+        Assert.Equal(expected.Replace("{issuer}", servers.PocketIdIssuer, StringComparison.Ordinal), result.Error);
+    }
+
+    [Fact]
+    public async Task Login_UserinfoFails_Returns401_Section7_3()
+    {
+        await using var servers = await StartAsync();
+        var (clientId, secret) = await CreatePocketIdClientAsync(servers, servers.PbsOrigin);
+        await CreateRealmAsync(servers, clientId, secret, "username");
+        servers.PocketIdState.Faults.Add(new PbsPocketIdWizard.Simulators.Faults.FaultRule { Path = "/api/oidc/userinfo", Drop = true });
+
+        var result = await SignInDriver.SignInAsync(servers.PbsUrl, servers.PbsFingerprint, "PocketID", "alice");
+
+        Assert.Equal(SignInStage.Login, result.Stage);
+        Assert.Equal(401, result.Status);
+        Assert.Equal("Failed to contact userinfo endpoint: Request failed", result.Error);
+        Assert.DoesNotContain(servers.PbsState.Users, u => u.UserId == "alice@PocketID");
+    }
+
+    [Fact]
+    public async Task SignIn_PrecreatedUserWithoutAutocreate_Succeeds_Section5_2()
+    {
+        await using var servers = await StartAsync();
+        var (clientId, secret) = await CreatePocketIdClientAsync(servers, servers.PbsOrigin);
+        await CreateRealmWithIssuerAsync(servers, servers.PocketIdIssuer, clientId, secret, autocreate: false);
+        servers.PbsState.AddUser("alice@PocketID");
+
+        var result = await SignInDriver.SignInAsync(servers.PbsUrl, servers.PbsFingerprint, "PocketID", "alice");
+
+        Assert.True(result.Succeeded, result.Error);
+        Assert.Equal("alice@PocketID", result.UserId);
+    }
 }
