@@ -72,6 +72,8 @@ console.log(JSON.stringify({
   applyMsExcludingSignIn: marks.end - (marks.signInEnd !== undefined ? marks.signInEnd - marks.waiting : 0),
   detectionMs: marks.detected !== undefined && marks.signInEnd !== undefined ? marks.detected - marks.signInEnd : null,
   pollsWhileHolding: marks.signInStart !== undefined ? polls(marks.waiting, marks.signInStart) : null,
+  pbsRequestsWhileHolding: marks.signInStart !== undefined ? pbsLog.filter(e => Date.parse(e.at) >= wallOf(marks.waiting)
+    && Date.parse(e.at) <= wallOf(marks.signInStart)).length : null,
   holdMs: marks.signInStart !== undefined ? marks.signInStart - marks.waiting : null,
   wizardRequests: wizard.length,
   wizardRequestsByServer: { pbs: wizard.filter(e => e.server === 'pbs').length, pocketId: wizard.filter(e => e.server === 'pocket-id').length },

@@ -7,7 +7,8 @@
 # Usage: bare-setup.sh POCKET_ID_URL PBS_URL PBS_CA_PEM API_KEY ROOT_PASSWORD REALM USER
 set -euo pipefail
 pid=$1 pbs=$2 ca=$3 key=$4 rootpw=$5 realm=$6 user=$7
-json_field() { sed -n "s/.*\"$1\" *: *\"\\([^\"]*\\)\".*/\\1/p"; }
+# A JSON string field, \uXXXX escapes decoded by bash's printf (System.Text.Json writes + as \u002B).
+json_field() { local v; v=$(sed -n "s/.*\"$1\" *: *\"\\([^\"]*\\)\".*/\\1/p"); printf '%b' "$v"; }
 
 # 1. Pocket ID discovery: the exact issuer.
 issuer=$(curl -sSf "$pid/.well-known/openid-configuration" | json_field issuer)
