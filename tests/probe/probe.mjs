@@ -341,6 +341,11 @@ const ROLES_42 = {
   TapeReader: ['Tape Reader', ['Tape.Audit', 'Tape.Read']],
 };
 
+// pbs §6.4: "Within privs, the order follows the privilege table" (the role table's own listing is not ordered).
+for (const role of Object.values(ROLES_42)) {
+  role[1].sort((a, b) => ALL_PRIVS.indexOf(a) - ALL_PRIVS.indexOf(b));
+}
+
 function clearsAuthCookie(headers) {
   const cookies = [headers['set-cookie'] ?? []].flat();
   return cookies.some((c) => /^__Host-PBSAuthCookie=;/.test(c) && /Expires=Thu, 01 Jan 1970 00:00:00 GMT/i.test(c));
@@ -402,7 +407,6 @@ async function pbsAuthChecks(pbs, sim, tag) {
     /^[0-9A-F]{8}:[A-Za-z0-9+/]+=*$/.test(d.CSRFPreventionToken ?? ''), 'XXXXXXXX:base64', d.CSRFPreventionToken);
   ok(`${P}.content-type`, 'pbs §1', /^application\/json;\s*charset=UTF-8$/i.test(r.headers['content-type'] ?? ''),
     'application/json;charset=UTF-8', r.headers['content-type']);
-  const { ticket, csrf } = { ticket: d.ticket, csrf: d.CSRFPreventionToken };
 
   // JSON body, and the extjs format builds the same hand-made body
   const rj = await pbs('POST', '/access/ticket', { json: { username: 'root@pam', password: sim.rootPassword }, format: 'extjs' });
@@ -410,8 +414,13 @@ async function pbsAuthChecks(pbs, sim, tag) {
     rj.status === 200 && rj.json?.success === true && rj.json?.status === 200 && typeof rj.json?.data?.ticket === 'string',
     '200 {data:{…ticket…},status:200,success:true}', reply(rj));
 
-  // http-only: cookie named __Host-PBSAuthCookie, no ticket in the body
+  // http-only: cookie named __Host-PBSAuthCookie, no ticket in the body (PBS >= 4.0.x only, pbs §0, §2.1)
   const rh = await pbs('POST', '/access/ticket', { form: { username: 'root@pam', password: sim.rootPassword, 'http-only': 1 } });
+  if (Number(sim.pbsVersion.split('.')[0]) < 4) {
+    eq(`${P}.http-only.unknown-before-4.0`, 'pbs §0 (http-only since 4.0.x), §1 (unknown keys → 400)',
+      { status: 400, body: "parameter verification failed - 'http-only': schema does not allow additional properties." }, reply(rh));
+    return pbsAuthChecksRest(pbs, sim, P, d);
+  }
   const setCookie = [rh.headers['set-cookie'] ?? []].flat();
   const authCookie = setCookie.find((c) => c.startsWith('__Host-PBSAuthCookie='));
   ok(`${P}.http-only.cookie`, 'pbs §2.1 (Set-Cookie: __Host-PBSAuthCookie=<ticket>; Secure; SameSite=Lax; HttpOnly; Path=/)',
@@ -427,6 +436,11 @@ async function pbsAuthChecks(pbs, sim, tag) {
     const v = await pbs('GET', '/version', { ticket: value });
     eq(`${P}.http-only.cookie-authenticates`, 'pbs §2.1', 200, v.status);
   }
+  return pbsAuthChecksRest(pbs, sim, P, d);
+}
+
+async function pbsAuthChecksRest(pbs, sim, P, d) {
+  const { ticket, csrf } = { ticket: d.ticket, csrf: d.CSRFPreventionToken };
 
   // Cookie names: __Host- name and the old fallback
   const v1 = await pbs('GET', '/version', { ticket });
@@ -536,13 +550,19 @@ async function pbsRealmChecks(pbs, auth, tag) {
   const wrongDigest = '0'.repeat(64);
   const pd = await pbs('PUT', '/config/access/openid/probe1', { form: { comment: 'x', digest: wrongDigest }, ticket, csrf });
   eq(`${P}.put.digest-mismatch`, 'pbs §3.3', { status: 400, body: DIGEST_MISMATCH }, reply(pd));
-  const dd = await pbs('DELETE', '/config/access/openid/probe1', { form: { digest: wrongDigest }, ticket, csrf });
-  eq(`${P}.delete.digest-mismatch`, 'pbs §3.3', { status: 400, body: DIGEST_MISMATCH }, reply(dd));
-  const pg = await pbs('PUT', '/config/access/openid/probe1', { form: { comment: '  two  ', digest: g1.json?.digest }, ticket, csrf });
+  // DELETE parameters: body (form) and query string are both read (pbs §1 "Parameter encoding")
+  await create({ realm: 'probedel', ...base });
+  const dd = await pbs('DELETE', '/config/access/openid/probedel', { form: { digest: wrongDigest }, ticket, csrf });
+  eq(`${P}.delete.digest-mismatch.form-body`, 'pbs §1 (DELETE body is form or JSON), §3.3', { status: 400, body: DIGEST_MISMATCH }, reply(dd));
+  await create({ realm: 'probedel', ...base });
+  const dq = await pbs('DELETE', '/config/access/openid/probedel', { query: { digest: wrongDigest }, ticket, csrf });
+  eq(`${P}.delete.digest-mismatch.query`, 'pbs §1 (query string read as well), §3.3', { status: 400, body: DIGEST_MISMATCH }, reply(dq));
+  const g1b = await pbs('GET', '/config/access/openid/probe1', { ticket });
+  const pg = await pbs('PUT', '/config/access/openid/probe1', { form: { comment: '  two  ', digest: g1b.json?.digest }, ticket, csrf });
   eq(`${P}.put.digest-current`, 'pbs §3.4', 200, pg.status);
   const g2 = await pbs('GET', '/config/access/openid/probe1', { ticket });
   eq(`${P}.put.comment-trimmed`, 'pbs §3.3 (comment trimmed)', 'two', g2.json?.data?.comment);
-  ok(`${P}.put.digest-changes`, 'pbs §3.4', g2.json?.digest && g2.json.digest !== g1.json?.digest, 'a new digest', [g1.json?.digest, g2.json?.digest]);
+  ok(`${P}.put.digest-changes`, 'pbs §3.4', g2.json?.digest && g2.json.digest !== g1b.json?.digest, 'a new digest', [g1b.json?.digest, g2.json?.digest]);
 
   // username-claim is create-only
   const uc = await pbs('PUT', '/config/access/openid/probe1', { form: { 'username-claim': 'email' }, ticket, csrf });
@@ -865,6 +885,13 @@ async function callbackPortChecks(pid, sim, tag) {
       r.status === 400 && !r.headers.location && !codeFrom(r.headers.location),
       '400 page, no Location, no code', { uri, status: r.status, location: r.headers.location, body: r.text.slice(0, 200) });
   }
+  // pid §11.6: fosite lets a loopback IP callback use any port (checked with http, RFC 8252 §7.3 native-app style)
+  const loop = await createClientWithSecret(pid, sim, ['http://127.0.0.1:9/cb']);
+  const lp = await request(authorizeUrl(sim, loop.id, 'http://127.0.0.1:10/cb'), { headers: { Cookie: cookie } });
+  ok(`${P}.loopback-ip-any-port-accepted`, 'pid §11.6 (loopback hosts 127.0.0.1/[::1] may use any port)',
+    lp.status >= 300 && lp.status < 400 && (lp.headers.location ?? '').startsWith('http://127.0.0.1:10/cb?') && codeFrom(lp.headers.location),
+    '3xx to http://127.0.0.1:10/cb?code=…', { status: lp.status, location: lp.headers.location });
+
   const noSignIn = await request(authorizeUrl(sim, client.id, registered));
   ok(`${P}.not-signed-in-no-code`, 'pid §3.3 (authorize needs a session), §11.5',
     !codeFrom(noSignIn.headers.location) && !/[?&]code=/.test(noSignIn.text), 'no code without a session',
