@@ -45,7 +45,7 @@ if command -v node >/dev/null; then
   log "probing the simulators command"
   RESULTS="$results" node tests/probe/probe.mjs src/PbsPocketIdWizard.Web/bin/Release/net10.0/PbsPocketIdWizard.Web.dll \
     >"$results/probe.log" 2>&1
-  grep -E "^FAIL|^       |^probe:" "$results/probe.log" | head -60 >&2
+  grep -E "^FAIL|^probe:" "$results/probe.log" | head -60 >&2
 else
   log "no node on PATH: the probe cannot run"
 fi

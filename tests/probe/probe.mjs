@@ -35,7 +35,7 @@ const REQUEST_TIMEOUT_MS = 20_000;
 const results = [];
 
 function show(value) {
-  return typeof value === 'string' ? JSON.stringify(value) : util.inspect(value, { depth: 6, breakLength: Infinity });
+  return value === undefined ? 'undefined' : JSON.stringify(value);
 }
 
 function record(name, cite, ok, expected, actual) {
@@ -43,7 +43,7 @@ function record(name, cite, ok, expected, actual) {
   if (ok) {
     console.log(`PASS ${name}  [${cite}]`);
   } else {
-    console.log(`FAIL ${name}  [${cite}]\n       expected: ${show(expected)}\n       actual:   ${show(actual)}`);
+    console.log(`FAIL ${name}  [${cite}]  expected: ${show(expected)}  actual: ${show(actual)}`);
   }
 }
 
