@@ -464,7 +464,18 @@ async function pbsAuthChecksRest(pbs, sim, P, d) {
   const tokenId = tk.json?.data?.tokenid ?? `root@pam!${tokenName}`;
   const secret = tk.json?.data?.value ?? 'none';
 
+  const fmt = await pbs('GET', '/version', { ticket, format: 'xml' });
+  eq(`${P}.unsupported-format`, 'pbs §1', { status: 400, body: "Unsupported output format 'xml'." }, reply(fmt));
+
   await Promise.all([
+    (async () => {
+      const n = await pbs('GET', '/nope/x');
+      eq(`${P}.unknown-path-no-credentials`, 'pbs §1 (without credentials the 401 comes first)', { status: 401, body: AUTH_FAILED }, reply(n));
+    })(),
+    (async () => {
+      const n = await pbs('GET', '/access/users', { format: 'extjs' });
+      eq(`${P}.no-credentials.extjs`, 'pbs §1 (401 is the same for extjs)', { status: 401, body: AUTH_FAILED }, reply(n));
+    })(),
     (async () => {
       const w = await pbs('POST', '/access/ticket', { form: { username: 'root@pam', password: `${sim.rootPassword}-wrong` } });
       eq(`${P}.wrong-password`, 'pbs §2.1 (401 "permission check failed.")', { status: 401, body: 'permission check failed.' }, reply(w));
@@ -515,6 +526,12 @@ async function pbsAuthChecksRest(pbs, sim, P, d) {
   ok(`${P}.users.include_tokens`, 'pbs §5.1 (include_tokens, root@pam "Superuser")',
     root?.comment === 'Superuser' && (root?.tokens ?? []).some((t) => t.tokenid === tokenId) && /^[0-9a-f]{64}$/.test(tu.json?.digest ?? ''),
     `root@pam with comment Superuser and tokens containing ${tokenId}; top-level digest`, tu.json);
+
+  // Logout (World): {"data":{},"status":200,"success":true} and an expiring cookie
+  const lo = await pbs('DELETE', '/access/ticket');
+  ok(`${P}.logout`, 'pbs §2.1 (DELETE /access/ticket)',
+    lo.status === 200 && deepEqual(lo.json, { data: {}, status: 200, success: true }) && clearsAuthCookie(lo.headers),
+    '200 {"data":{},"status":200,"success":true} + Set-Cookie __Host-PBSAuthCookie=; Expires=1970', { ...reply(lo), setCookie: lo.headers['set-cookie'] });
 
   // World-readable endpoints
   const dom = await pbs('GET', '/access/domains');
@@ -844,6 +861,10 @@ async function signIn(sim, username) {
 }
 
 function authorizeUrl(sim, clientId, redirectUri, extra = {}) {
+  return authorizeRequest(sim, clientId, redirectUri, extra).url;
+}
+
+function authorizeRequest(sim, clientId, redirectUri, extra = {}) {
   const verifier = crypto.randomBytes(32).toString('base64url');
   const challenge = crypto.createHash('sha256').update(verifier).digest('base64url');
   const q = new URLSearchParams({
@@ -851,7 +872,7 @@ function authorizeUrl(sim, clientId, redirectUri, extra = {}) {
     state: crypto.randomBytes(8).toString('hex'), nonce: crypto.randomBytes(8).toString('hex'),
     code_challenge: challenge, code_challenge_method: 'S256', ...extra,
   });
-  return `${sim.issuer}/authorize?${q}`;
+  return { url: `${sim.issuer}/authorize?${q}`, verifier, nonce: q.get('nonce'), state: q.get('state') };
 }
 
 function codeFrom(location) {
@@ -898,6 +919,71 @@ async function callbackPortChecks(pid, sim, tag) {
     { status: noSignIn.status, location: noSignIn.headers.location });
 }
 
+function decodeJwtPart(part) {
+  try {
+    return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+async function tokenChecks(pid, sim, tag) {
+  const P = `${tag}.pid.oidc`;
+  const redirect = 'https://pbs.example.com:8007';
+  const client = await createClientWithSecret(pid, sim, [redirect]);
+  const cookie = await signIn(sim, 'alice');
+  const ar = authorizeRequest(sim, client.id, redirect);
+  const az = await request(ar.url, { headers: { Cookie: cookie } });
+  const code = codeFrom(az.headers.location);
+  const basic = (id, secret) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+  const token = (form, auth) => request(`${sim.pocketIdOrigin}/api/oidc/token`, {
+    method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...(auth ? { Authorization: auth } : {}) }, body: formBody(form),
+  });
+
+  const bad = await token({ grant_type: 'authorization_code', code: 'not-a-code', redirect_uri: redirect, code_verifier: ar.verifier }, basic(client.id, 'wrong-secret-0123456789'));
+  ok(`${P}.token.wrong-secret`, 'pid §4.3 (protocol errors are RFC 6749 JSON), §11.3; RFC 6749 §5.2 (invalid_client, 401 with Basic)',
+    bad.status === 401 && bad.json?.error === 'invalid_client', '401 {"error":"invalid_client",…}', reply(bad));
+
+  const tr = await token({ grant_type: 'authorization_code', code: code ?? '', redirect_uri: redirect, code_verifier: ar.verifier }, basic(client.id, client.secret));
+  const tj = tr.json ?? {};
+  ok(`${P}.token.exchange`, 'pid §11.3 ({access_token, token_type:"bearer", expires_in, scope, id_token})',
+    tr.status === 200 && typeof tj.access_token === 'string' && tj.token_type === 'bearer' && Number.isInteger(tj.expires_in) && typeof tj.id_token === 'string',
+    '200 {access_token, token_type:"bearer", expires_in, scope, id_token}', reply(tr));
+  const [h, c, sig] = (tj.id_token ?? '..').split('.');
+  const header = decodeJwtPart(h) ?? {};
+  const claims = decodeJwtPart(c) ?? {};
+  ok(`${P}.id-token.header`, 'pid §11.2 (typ "JWT", issue #440), §11.1 (RS256)', header.typ === 'JWT' && header.alg === 'RS256' && typeof header.kid === 'string',
+    { alg: 'RS256', typ: 'JWT', kid: '<kid>' }, header);
+  const aud = [claims.aud].flat();
+  ok(`${P}.id-token.claims`, 'pid §11.2 (iss, aud = client_id, nonce, sub = user UUID, preferred_username, email, type "id-token")',
+    claims.iss === sim.issuer && aud.includes(client.id) && claims.nonce === ar.nonce && /^[0-9a-f-]{36}$/.test(claims.sub ?? '')
+      && claims.preferred_username === 'alice' && claims.email === 'alice@example.com' && claims.type === 'id-token',
+    { iss: sim.issuer, aud: client.id, nonce: ar.nonce, sub: '<uuid>', preferred_username: 'alice', email: 'alice@example.com', type: 'id-token' }, claims);
+  const jwks = await request(`${sim.issuer}/.well-known/jwks.json`);
+  const jwk = (jwks.json?.keys ?? []).find((k) => k.kid === header.kid);
+  let verified = false;
+  if (jwk && sig) {
+    try {
+      verified = crypto.verify('RSA-SHA256', Buffer.from(`${h}.${c}`), crypto.createPublicKey({ key: jwk, format: 'jwk' }), Buffer.from(sig, 'base64url'));
+    } catch {
+      verified = false;
+    }
+  }
+  ok(`${P}.id-token.signature`, 'pid §11.1 (JWKS at /.well-known/jwks.json, RS256)', verified, 'signature verifies with the JWKS key of the same kid', { kid: header.kid, jwks: jwks.json });
+
+  const ui = await request(`${sim.pocketIdOrigin}/api/oidc/userinfo`, { headers: { Authorization: `Bearer ${tj.access_token}` } });
+  ok(`${P}.userinfo`, 'pid §11.2 (same claim map as the ID token)',
+    ui.status === 200 && ui.json?.sub === claims.sub && ui.json?.preferred_username === 'alice' && ui.json?.email === 'alice@example.com',
+    { sub: claims.sub, preferred_username: 'alice', email: 'alice@example.com' }, reply(ui));
+  const un = await request(`${sim.pocketIdOrigin}/api/oidc/userinfo`);
+  ok(`${P}.userinfo.no-token`, 'pid §11.2 (RFC 6749 error JSON plus WWW-Authenticate: Bearer …)',
+    un.status === 401 && /^Bearer/.test(un.headers['www-authenticate'] ?? '') && typeof un.json?.error === 'string',
+    '401, WWW-Authenticate: Bearer error=…, {"error":…}', { ...reply(un), wwwAuthenticate: un.headers['www-authenticate'] });
+  const again = await token({ grant_type: 'authorization_code', code: code ?? '', redirect_uri: redirect, code_verifier: ar.verifier }, basic(client.id, client.secret));
+  ok(`${P}.token.code-single-use`, 'pid §11.3 (fosite authorization codes), RFC 6749 §4.1.2 (code used once → invalid_grant)',
+    again.status === 400 && again.json?.error === 'invalid_grant', '400 {"error":"invalid_grant",…}', reply(again));
+}
+
 // ------------------------------------------------------------------------------------------------
 // Sign-in round trip: Pocket ID client + PBS realm + auth-url + authorize + openid/login
 
@@ -912,6 +998,14 @@ async function roundTrip(pbs, pid, sim, auth, tag) {
     ticket, csrf,
   });
   eq(`${P}.realm.create`, 'pbs §3.1', 200, mk.status);
+  const pre = await pbs('POST', '/access/users', { form: { userid: 'carol@PocketID', password: 'long-enough-pw' }, ticket, csrf });
+  eq(`${P}.precreate.with-password`, 'pbs §5.2 (501 for OpenID realms)', { status: 501, body: 'storing passwords is not implemented for OpenID realms' }, reply(pre));
+  const at = await pbs('POST', '/access/users', { form: { userid: 'dave@example.com@PocketID' }, ticket, csrf });
+  const ul = await pbs('GET', '/access/users', { ticket });
+  const ids = (ul.json?.data ?? []).map((u) => u.userid);
+  ok(`${P}.precreate.users-exist`, 'pbs §5.2 (user saved before the password step), §5.3 (split at the last @)',
+    at.status === 200 && ids.includes('carol@PocketID') && ids.includes('dave@example.com@PocketID'),
+    'carol@PocketID and dave@example.com@PocketID listed', { create: reply(at), ids });
 
   const au = await pbs('POST', '/access/openid/auth-url', { form: { realm: 'PocketID', 'redirect-url': pbsOrigin } });
   const url = au.json?.data;
@@ -1056,6 +1150,7 @@ async function runInstance({ pbsVersion, pocketIdVersion }) {
     auth ??= await login(pbs, sim);
     await group(`${tag}.pid`, () => pocketIdChecks(pid, sim, tag));
     await group(`${tag}.pid.callback`, () => callbackPortChecks(pid, sim, tag));
+    await group(`${tag}.pid.oidc`, () => tokenChecks(pid, sim, tag));
     await group(`${tag}.pbs.roles`, () => pbsRoleChecks(pbs, auth, tag, sim.pbsVersion));
     if (pbsVersion && pbsVersion.startsWith('3.2')) {
       await group(`${tag}.pbs.old`, () => oldPbsChecks(pbs, auth, tag));
