@@ -156,7 +156,7 @@ async function startSimulators({ pbsVersion, pocketIdVersion }) {
   });
 
   const sim = {
-    child, exited, pbsPort, pocketIdPort, rootPassword, apiKey, pbsVersion: pbsVersion ?? '4.2.3', pocketIdVersion,
+    child, exited, pbsPort, pocketIdPort, rootPassword, apiKey, secrets: [], pbsVersion: pbsVersion ?? '4.2.3', pocketIdVersion,
     stdout: () => out, stderr: () => err,
   };
   if (!started) {
@@ -171,16 +171,20 @@ async function startSimulators({ pbsVersion, pocketIdVersion }) {
   return sim;
 }
 
+/** Stops the process group: SIGTERM, then SIGKILL after 5 s. Returns how it ended ({code, signal, killed}). */
 async function stopSimulators(sim) {
+  let killed = false;
   if (sim.child.exitCode === null && sim.child.signalCode === null) {
     killGroup(sim.child, 'SIGTERM');
     const done = await Promise.race([sim.exited, new Promise((r) => setTimeout(() => r(null), 5000))]);
     if (done === null) {
+      killed = true;
       killGroup(sim.child, 'SIGKILL');
-      await sim.exited;
     }
   }
+  const end = await sim.exited;
   children.delete(sim.child);
+  return { ...end, killed };
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -846,6 +850,7 @@ async function createClientWithSecret(pid, sim, callbacks) {
   if (s.status !== (is214 ? 201 : 200)) {
     throw new Error(`secret create failed: ${s.status} ${s.text}`);
   }
+  sim.secrets.push(s.json.secret);
   return { id, secret: s.json.secret };
 }
 
@@ -1162,8 +1167,12 @@ async function runInstance({ pbsVersion, pocketIdVersion }) {
     const log = await request(`${sim.pocketIdOrigin}/_sim/requests`);
     ok(`${tag}.pid.hook-requests`, 'simulator hook /_sim/requests (token endpoint called by PBS)',
       log.status === 200 && /\/api\/oidc\/token/.test(log.text), 'log includes /api/oidc/token', reply(log));
+    const leaked = [sim.apiKey, ...sim.secrets].filter((x) => x && log.text.includes(x));
+    eq(`${tag}.pid.request-log-has-no-secrets`, 'HELPERS.md (secrets never in logs); docs: log has no bodies or headers', [], leaked.map((x) => `${x.slice(0, 4)}…`));
   } finally {
-    await stopSimulators(sim);
+    const end = await stopSimulators(sim);
+    eq(`${tag}.stops-on-sigterm`, 'SimulatorsCommand (stops on SIGTERM, prints "simulators stopped", exit 0)',
+      { code: 0, killed: false, printed: true }, { code: end.code, killed: end.killed, printed: /simulators stopped/.test(sim.stdout()) });
   }
 }
 
