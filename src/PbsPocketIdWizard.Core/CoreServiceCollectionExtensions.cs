@@ -41,6 +41,7 @@ public static class CoreServiceCollectionExtensions
                 ?? new HttpClientHandler { UseCookies = false });
 
         services.TryAddSingleton<ApiClientFactory>();
+        services.TryAddSingleton<RunJournal>();
 
         services.TryAddSingleton<FirstSignInStep>();
         services.AddSingleton<IWizardStep, PocketIdConnectionStep>();
