@@ -85,6 +85,13 @@ public sealed class PbsClient
         await _session.Gate.WaitAsync(cancellationToken);
         try
         {
+            // Already signed in on this connection (same address, user and password): keep the session, so a
+            // connection re-test never spends a second TOTP code. EnsureSession renews it when it gets old.
+            if (await KeepOrRenewLockedAsync(cancellationToken))
+            {
+                return PbsLoginResult.SignedIn;
+            }
+
             return await LoginLockedAsync(totpCode, cancellationToken);
         }
         finally
@@ -281,28 +288,9 @@ public sealed class PbsClient
         await _session.Gate.WaitAsync(cancellationToken);
         try
         {
-            var age = _time.GetUtcNow() - _session.IssuedAt;
-            if (_session.Ticket is not null && age < _options.PbsTicketRenewAfter)
+            if (await KeepOrRenewLockedAsync(cancellationToken))
             {
                 return;
-            }
-
-            if (_session.Ticket is not null && age < TicketLifetime)
-            {
-                // Renew with the still-valid ticket as the password (§2.1); works for TFA users without a new code.
-                try
-                {
-                    var renewed = await RequestTicketAsync(_session.Ticket, null, cancellationToken);
-                    if (renewed.Ticket is not null && !renewed.IsTfaChallenge && renewed.CsrfPreventionToken is not null)
-                    {
-                        _session.Set(renewed.Ticket, renewed.CsrfPreventionToken, _time.GetUtcNow());
-                        return;
-                    }
-                }
-                catch (ExternalApiException ex) when (ex.StatusCode == HttpStatusCode.Unauthorized)
-                {
-                    // The ticket was not accepted any more: fall through to a password login.
-                }
             }
 
             _session.Clear();
@@ -315,6 +303,42 @@ public sealed class PbsClient
         {
             _session.Gate.Release();
         }
+    }
+
+    /// <summary>True when the kept ticket is still good (renewed first when older than the threshold, §2.1).</summary>
+    private async Task<bool> KeepOrRenewLockedAsync(CancellationToken cancellationToken)
+    {
+        if (_session.Ticket is null)
+        {
+            return false;
+        }
+
+        var age = _time.GetUtcNow() - _session.IssuedAt;
+        if (age < _options.PbsTicketRenewAfter)
+        {
+            return true;
+        }
+
+        if (age < TicketLifetime)
+        {
+            // Renew with the still-valid ticket as the password; works for TFA users without a new code.
+            try
+            {
+                var renewed = await RequestTicketAsync(_session.Ticket, null, cancellationToken);
+                if (renewed.Ticket is not null && !renewed.IsTfaChallenge && renewed.CsrfPreventionToken is not null)
+                {
+                    _session.Set(renewed.Ticket, renewed.CsrfPreventionToken, _time.GetUtcNow());
+                    return true;
+                }
+            }
+            catch (ExternalApiException ex) when (ex.StatusCode == HttpStatusCode.Unauthorized)
+            {
+                // The ticket was not accepted any more: a password login follows.
+            }
+        }
+
+        _session.Clear();
+        return false;
     }
 
     private async Task<PbsLoginResult> LoginLockedAsync(string? totpCode, CancellationToken cancellationToken)

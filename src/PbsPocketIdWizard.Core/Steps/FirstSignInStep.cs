@@ -61,7 +61,7 @@ public sealed class FirstSignInStep(ApiClientFactory clients, RunJournal journal
         var client = clients.CreatePbs(state.Pbs);
         var realm = state.Realm.Name;
         var known = state.Results.DetectedUsers.Select(u => u.UserId).ToHashSet(StringComparer.Ordinal);
-        var delay = MinPollInterval;
+        TimeSpan? delay = null;
         while (!cancellationToken.IsCancellationRequested)
         {
             var foundNew = false;
@@ -89,10 +89,11 @@ public sealed class FirstSignInStep(ApiClientFactory clients, RunJournal journal
                 // PBS busy or briefly unreachable: keep watching, more slowly.
             }
 
-            delay = foundNew ? MinPollInterval : TimeSpan.FromTicks(Math.Min(MaxPollInterval.Ticks, (long)(delay.Ticks * 1.5)));
+            // 2 s after a poll that found someone (or the first one), then 1.5× longer each quiet poll, up to 10 s.
+            delay = foundNew || delay is null ? MinPollInterval : TimeSpan.FromTicks(Math.Min(MaxPollInterval.Ticks, (long)(delay.Value.Ticks * 1.5)));
             try
             {
-                await Task.Delay(delay, time, cancellationToken);
+                await Task.Delay(delay.Value, time, cancellationToken);
             }
             catch (OperationCanceledException)
             {

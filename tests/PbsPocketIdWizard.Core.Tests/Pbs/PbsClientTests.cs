@@ -113,6 +113,33 @@ public sealed class PbsClientTests : IDisposable
     }
 
     [Fact]
+    public async Task Login_WhenAlreadySignedIn_KeepsTheSessionAndSpendsNoSecondCode()
+    {
+        const string challenge = "PBS:!tfa!{\"totp\"%3Atrue}:6650A1B2::c2ln";
+        _http.RespondWith(TicketJson(challenge, "invalid")).RespondWith(TicketJson());
+        var client = _fixture.Factory.CreatePbs(PasswordConnection());
+        await client.LoginAsync("123456", CancellationToken.None);
+
+        var again = await _fixture.Factory.CreatePbs(PasswordConnection()).LoginAsync("123456", CancellationToken.None);
+
+        Assert.Equal(PbsLoginResult.SignedIn, again);
+        _http.ShouldHaveCalled($"{Base}/access/ticket").Times(2);
+    }
+
+    [Fact]
+    public async Task Login_WithOtherPassword_StartsANewSession()
+    {
+        _http.RespondWith(TicketJson()).RespondWith("permission check failed.", 401);
+        await _fixture.Factory.CreatePbs(PasswordConnection()).LoginAsync(null, CancellationToken.None);
+        var changed = PasswordConnection();
+        changed.Password = new Secret("another-password");
+
+        var ex = await Assert.ThrowsAsync<ExternalApiException>(() => _fixture.Factory.CreatePbs(changed).LoginAsync(null, CancellationToken.None));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, ex.StatusCode);
+    }
+
+    [Fact]
     public async Task AuthenticatedCall_WhenTfaUserHasNoTicket_ThrowsSecondFactorRequired()
     {
         _http.RespondWith(TicketJson("PBS:!tfa!{\"totp\"%3Atrue}:6650A1B2::c2ln", "invalid"));

@@ -25,6 +25,12 @@ public sealed record SimulatorProfile
 
     /// <summary>How long the engine waits for an answer; the "hang" faults sleep longer than this.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The engine's clock (e.g. a FakeTimeProvider for the sign-in watch); the simulators keep real time.</summary>
+    public TimeProvider? EngineTime { get; init; }
+
+    /// <summary>Optional store the run journal saves through (to observe Pending-before-call ordering).</summary>
+    public IWizardStateStore? Store { get; init; }
 }
 
 /// <summary>
@@ -102,6 +108,16 @@ public sealed class SimulatorHost : IAsyncDisposable
         var pbsServer = pbsApp.GetTestServer();
 
         var services = new ServiceCollection();
+        if (profile.EngineTime is not null)
+        {
+            services.AddSingleton(profile.EngineTime);
+        }
+
+        if (profile.Store is not null)
+        {
+            services.AddSingleton(profile.Store);
+        }
+
         services.AddWizardCore(o =>
         {
             o.PbsPrimaryHandler = pbsServer.CreateHandler;
