@@ -358,6 +358,62 @@ public sealed class PbsClientTests : IDisposable
     }
 
     [Fact]
+    public async Task Roles_ReadRoleIdPrivilegesAndComment()
+    {
+        _http.RespondWith(TicketJson()).RespondWith("""{"data":[{"roleid":"Admin","privs":["Sys.Audit","Sys.Modify"],"comment":"Administrator"}]}""");
+        var client = _fixture.Factory.CreatePbs(PasswordConnection());
+
+        var role = Assert.Single(await client.ListRolesAsync(CancellationToken.None));
+
+        Assert.Equal(("Admin", "Administrator"), (role.RoleId, role.Comment));
+        Assert.Equal(["Sys.Audit", "Sys.Modify"], role.Privileges);
+        _http.ShouldHaveCalled($"{Base}/access/roles").WithVerb(HttpMethod.Get);
+    }
+
+    [Fact]
+    public async Task Datastores_AndNamespaces_ReadKebabCaseKeys()
+    {
+        _http.RespondWith(TicketJson())
+            .RespondWith("""{"data":[{"store":"store1","comment":null,"mount-status":"nonremovable","backend-type":"filesystem"}]}""")
+            .RespondWith("""{"data":[{"ns":""},{"ns":"dev/team-a","comment":"Team A"}]}""");
+        var client = _fixture.Factory.CreatePbs(PasswordConnection());
+
+        var store = Assert.Single(await client.ListDatastoresAsync(CancellationToken.None));
+        var namespaces = await client.ListNamespacesAsync("store1", CancellationToken.None);
+
+        Assert.Equal(("store1", "nonremovable", "filesystem"), (store.Store, store.MountStatus, store.BackendType));
+        Assert.Equal(["", "dev/team-a"], namespaces.Select(n => n.Namespace));
+        _http.ShouldHaveCalled($"{Base}/admin/datastore/store1/namespace").WithVerb(HttpMethod.Get);
+    }
+
+    [Fact]
+    public async Task Domains_AreReadWithoutCredentials()
+    {
+        _http.RespondWith("""{"data":[{"realm":"pam","type":"pam","default":true,"comment":"Linux PAM standard authentication"},{"realm":"PocketID","type":"openid"}],"digest":"d"}""");
+        var client = _fixture.Factory.CreatePbs(PasswordConnection());
+
+        var domains = await client.GetDomainsAsync(CancellationToken.None);
+
+        Assert.Equal(["pam", "PocketID"], domains.Select(d => d.Realm));
+        Assert.Equal("openid", domains[1].Type);
+        _http.ShouldHaveCalled($"{Base}/access/domains").WithoutHeader("Cookie");
+        _http.ShouldNotHaveCalled($"{Base}/access/ticket");
+    }
+
+    [Fact]
+    public async Task ListOpenIdRealms_ReturnsRealmsAndDigest()
+    {
+        _http.RespondWith(TicketJson()).RespondWith(
+            """{"data":[{"realm":"PocketID","issuer-url":"https://id.example.com","client-id":"c1","scopes":"email profile"}],"digest":"abc"}""");
+        var client = _fixture.Factory.CreatePbs(PasswordConnection());
+
+        var realms = await client.ListOpenIdRealmsAsync(CancellationToken.None);
+
+        Assert.Equal("abc", realms.Digest);
+        Assert.Equal("email profile", Assert.Single(realms.Value).Scopes);
+    }
+
+    [Fact]
     public async Task Error_PlainTextBody_BecomesDetailWithStatus()
     {
         // pbs-api.md §1: /api2/json errors are the bare message text.

@@ -261,6 +261,18 @@ public sealed class PocketIdClientTests : IDisposable
     }
 
     [Fact]
+    public async Task ListUsers_ReadsUsernamesAndAdminFlag()
+    {
+        _http.RespondWith("""{"data":[{"id":"u1","username":"alice","email":"alice@example.com","isAdmin":true,"disabled":false},{"id":"u2","username":"bob","email":null,"isAdmin":false}],"pagination":{"totalPages":1,"totalItems":2,"currentPage":1,"itemsPerPage":100}}""");
+
+        var users = await _client.ListUsersAsync("a", CancellationToken.None);
+
+        Assert.Equal(["alice", "bob"], users.Select(u => u.Username));
+        Assert.Null(users[1].Email);
+        _http.ShouldHaveCalled($"{Base}/api/users").WithQueryParam("search", "a").WithQueryParam("pagination[limit]", 100);
+    }
+
+    [Fact]
     public async Task PreviewClaims_SendsSpaceSeparatedScopes()
     {
         _http.RespondWith("""{"idToken":{"preferred_username":"alice","sub":"u1"},"accessToken":{},"userInfo":{"email":"a@example.com"}}""");
