@@ -36,4 +36,27 @@ public sealed class WizardRunTests
         Assert.Equal(client.Id, realm.Properties["client-id"]);
         Assert.Contains(host.Pbs.Acls, a => a.Path == "/" && a.AuthId == "alice@PocketID" && a.Role == "Admin");
     }
+
+    [Theory]
+    [InlineData("2.14.0", "4.2.3")]
+    [InlineData("2.13.0", "4.2.3")]
+    [InlineData("2.12.0", "3.4.1")]
+    [InlineData("2.2.0", "3.2.4")]
+    public async Task AllSteps_AcrossServerVersions_EndWithAWorkingSignIn(string pocketIdVersion, string pbsVersion)
+    {
+        await using var host = await SimulatorHost.StartAsync(new SimulatorProfile { PocketIdVersion = pocketIdVersion, PbsVersion = pbsVersion });
+        var state = host.NewState();
+        state.Client.AllowedGroups = ["pbs-admins"];
+        state.FirstSignIn.PreCreateUsers = ["alice"];
+        state.Permissions.Grants = [new PermissionGrantInput { User = "alice", Path = "/datastore/store1", Role = "DatastoreAdmin" }];
+
+        foreach (var step in host.Steps)
+        {
+            await host.RunStepOkAsync(step, state);
+        }
+
+        Assert.Equal("alice@PocketID", await host.SignInThroughPbsAsync("PocketID"));
+        Assert.Single(host.PocketId.Clients);
+        Assert.Equal(pbsVersion != "3.2.4", state.Results.PbsSupportsDefaultRealm);
+    }
 }
