@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using PbsPocketIdWizard.Core.Http;
 using PbsPocketIdWizard.Core.Steps;
 using PbsPocketIdWizard.Core.Tests.Support;
@@ -159,5 +161,24 @@ public sealed class ConnectionStepTests
         var error = Assert.Single(outcome.Errors);
         Assert.Equal(nameof(PbsConnectionInput.Url), error.Field);
         Assert.Contains("8007", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PbsSession_TotpRootAfter95Minutes_IsRenewedWithTheTicketAndNoNewCode()
+    {
+        var clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
+        await using var host = await SimulatorHost.StartAsync(new SimulatorProfile { RootTotpSecret = TotpSecret, EngineTime = clock });
+        var state = host.NewState();
+        state.Pbs.TotpCode = Totp.Code(TotpSecret, TimeProvider.System.GetUtcNow());
+        await host.RunStepOkAsync(host.Step<PbsConnectionStep>(), state);
+        state.Pbs.TotpCode = null;
+
+        clock.Advance(TimeSpan.FromMinutes(95));
+        var users = await host.Engine.GetRequiredService<ApiClientFactory>().CreatePbs(state.Pbs).ListUsersAsync(CancellationToken.None);
+
+        Assert.Contains(users, u => u.UserId == "root@pam");
+        var tickets = host.Pbs.Requests.Snapshot().Where(r => r.Path == "/api2/json/access/ticket").ToList();
+        Assert.Equal(3, tickets.Count); // password → TFA challenge, TOTP answer, renewal with the ticket
+        Assert.All(tickets, t => Assert.Equal(200, t.Status));
     }
 }
