@@ -233,10 +233,15 @@ function pinnedTls(pem, expectedFingerprint) {
   };
 }
 
-function request(url, { method = 'GET', headers = {}, body, tlsOptions } = {}) {
+function request(url, { method = 'GET', headers: givenHeaders = {}, body, tlsOptions } = {}) {
+  let headers = givenHeaders;
   const u = new URL(url);
   const lib = u.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
+    // Node sends DELETE bodies without any framing header unless told the length (no chunking for DELETE).
+    if (body !== undefined && headers['Content-Length'] === undefined) {
+      headers = { ...headers, 'Content-Length': Buffer.byteLength(body) };
+    }
     const req = lib.request(u, { method, headers, agent: false, timeout: REQUEST_TIMEOUT_MS, ...(tlsOptions ?? {}) }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
