@@ -54,7 +54,7 @@ internal static class ApiCall
         catch (FlurlHttpException ex)
         {
             var body = await SafeBodyAsync(ex);
-            var status = (HttpStatusCode)ex.StatusCode!.Value;
+            var status = (HttpStatusCode)(ex.StatusCode ?? 0);
             if (service == ExternalService.PocketId)
             {
                 var (error, code) = ParsePocketIdError(body);

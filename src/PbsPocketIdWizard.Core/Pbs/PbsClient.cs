@@ -100,7 +100,7 @@ public sealed class PbsClient
         }
     }
 
-    /// <summary>DELETE /access/ticket (World); tickets are stateless, so this only forgets ours.</summary>
+    /// <summary>Forgets this connection's ticket. PBS tickets are stateless (pbs-api.md §2.1), so there is nothing to revoke.</summary>
     public void Forget() => _session.Clear();
 
     // ---- authenticated reads ---------------------------------------------------------------------------------------
@@ -359,7 +359,7 @@ public sealed class PbsClient
                 return PbsLoginResult.SignedIn;
             }
 
-            challenge = new Secret(first.Ticket!);
+            challenge = new Secret(first.Ticket ?? string.Empty);
             _session.PendingChallenge = challenge;
         }
 
@@ -400,7 +400,7 @@ public sealed class PbsClient
     /// <summary>POST /access/ticket as a form (§2.1); the password never goes into the URL.</summary>
     private async Task<PbsTicketResponse> RequestTicketAsync(Secret password, Secret? tfaChallenge, CancellationToken cancellationToken)
     {
-        var form = new Dictionary<string, string> { ["username"] = _userId!, ["password"] = password.Reveal() };
+        var form = new Dictionary<string, string> { ["username"] = _userId ?? string.Empty, ["password"] = password.Reveal() };
         if (tfaChallenge is not null)
         {
             form["tfa-challenge"] = tfaChallenge.Reveal();

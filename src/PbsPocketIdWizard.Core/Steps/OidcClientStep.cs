@@ -117,7 +117,7 @@ public sealed class OidcClientStep(ApiClientFactory clients, RunJournal journal)
         {
             changes.Add(existing?.HasLogo == true
                 ? new(ChangeKind.NoChange, "Pocket ID client logo", "already set")
-                : new(ChangeKind.Create, "Pocket ID client logo", state.Client.LogoFileName!));
+                : new(ChangeKind.Create, "Pocket ID client logo", state.Client.LogoFileName ?? string.Empty));
         }
 
         var secretKnown = existing is not null && state.Results.ClientId == existing.Id && state.Results.ClientSecret is not null;
@@ -327,7 +327,7 @@ public sealed class OidcClientStep(ApiClientFactory clients, RunJournal journal)
         await journal.PendingAsync(state, Id, ResourceKind.PocketIdClientLogo, clientId, cancellationToken);
         try
         {
-            await client.UploadLogoAsync(clientId, state.Client.LogoFileName!.Trim(), state.Client.LogoContent!, cancellationToken);
+            await client.UploadLogoAsync(clientId, (state.Client.LogoFileName ?? "logo.png").Trim(), state.Client.LogoContent ?? [], cancellationToken);
             await journal.DoneAsync(state, Id, ResourceKind.PocketIdClientLogo, clientId, cancellationToken);
             return null;
         }

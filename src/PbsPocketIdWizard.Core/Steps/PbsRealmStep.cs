@@ -136,7 +136,7 @@ public sealed class PbsRealmStep(ApiClientFactory clients, RunJournal journal) :
             {
                 IssuerUrl = state.Results.Issuer,
                 ClientId = state.Results.ClientId,
-                ClientKey = state.Results.ClientSecret!.Reveal(),
+                ClientKey = SecretOf(state),
                 Autocreate = state.Realm.Autocreate,
                 // PBS clears `default` on any PUT that does not send it (§3.3): always resend it where it exists.
                 Default = state.Results.PbsSupportsDefaultRealm ? state.Realm.Default : null,
@@ -195,15 +195,20 @@ public sealed class PbsRealmStep(ApiClientFactory clients, RunJournal journal) :
     {
         Realm = state.Realm.Name,
         // The issuer exactly as Pocket ID serves it: PBS compares it string-for-string (§7.6).
-        IssuerUrl = state.Results.Issuer!,
-        ClientId = state.Results.ClientId!,
-        ClientKey = state.Results.ClientSecret!.Reveal(),
+        IssuerUrl = state.Results.Issuer ?? string.Empty,
+        ClientId = state.Results.ClientId ?? string.Empty,
+        ClientKey = SecretOf(state),
         Autocreate = state.Realm.Autocreate,
         UsernameClaim = state.Realm.UsernameClaim,
         Comment = string.IsNullOrWhiteSpace(state.Realm.Comment) ? null : state.Realm.Comment.Trim(),
         // Older PBS rejects the key entirely (§3.2).
         Default = state.Results.PbsSupportsDefaultRealm && state.Realm.Default ? true : null,
     };
+
+    /// <summary>Validate guarantees the secret; a state loaded without it fails clearly instead of sending an empty key.</summary>
+    private static string SecretOf(WizardState state) =>
+        state.Results.ClientSecret?.Reveal() ?? throw new WizardStepException(FieldError.ForStep(
+            "The OIDC client secret of this run is missing: apply the OIDC client step again (a new secret is created and handed to PBS)."));
 
     /// <summary>What differs between the realm and the inputs (the username claim is checked separately).</summary>
     private static List<string> Differences(WizardState state, PbsOpenIdRealm realm)
