@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 RUNS=${RUNS:-7}          # repetitions of each timed measurement
 TABS=${TABS:-50}         # browser tabs (= Blazor circuits) for the memory-per-wizard measurement
-HOLD=$HOLD         # seconds the scripted sign-in waits at the pause while the CLI's requests are counted
+HOLD=${HOLD:-60}         # seconds the scripted sign-in waits at the pause while the CLI's requests are counted
 SECTIONS=${SECTIONS:-cold,memory,apply}
 section() { [[ ",$SECTIONS," == *",$1,"* ]]; }
 stamp=$(date +%Y%m%d-%H%M%S)
