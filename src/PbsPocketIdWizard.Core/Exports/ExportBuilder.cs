@@ -172,7 +172,7 @@ public static partial class ExportBuilder
     public static string UserId(string user, string realm) =>
         user.EndsWith("@" + realm, StringComparison.Ordinal) ? user : $"{user}@{realm}";
 
-    /// <summary>The PBS web origin (scheme://host:port, port 8007 when omitted): what PBS sends as redirect URL.</summary>
+    /// <summary>The PBS web origin (port 8007 when omitted, a typed default port left out): what PBS sends as redirect URL.</summary>
     public static string PbsOrigin(string pbsUrl)
     {
         if (!Uri.TryCreate(pbsUrl, UriKind.Absolute, out var uri))
@@ -180,8 +180,14 @@ public static partial class ExportBuilder
             return pbsUrl;
         }
 
-        var port = uri.IsDefaultPort && !ExplicitPort().IsMatch(pbsUrl) ? DefaultPbsPort : uri.Port;
-        return $"{uri.Scheme}://{uri.IdnHost}:{port}";
+        // Like window.location.origin: the scheme's default port is left out when typed, 8007 assumed when omitted.
+        var explicitPort = ExplicitPort().IsMatch(pbsUrl);
+        if (uri.IsDefaultPort && explicitPort)
+        {
+            return $"{uri.Scheme}://{uri.IdnHost}";
+        }
+
+        return $"{uri.Scheme}://{uri.IdnHost}:{(explicitPort ? uri.Port : DefaultPbsPort)}";
     }
 
     /// <summary>The callback URLs the client gets: what the run recorded, else the PBS origin plus the extra ones.</summary>

@@ -112,7 +112,7 @@ public sealed class ExportBuilderTests
     [Theory]
     [InlineData("https://pbs.example.com", "https://pbs.example.com:8007")]
     [InlineData("https://pbs.example.com:8007/", "https://pbs.example.com:8007")]
-    [InlineData("https://pbs.example.com:443", "https://pbs.example.com:443")]
+    [InlineData("https://pbs.example.com:443", "https://pbs.example.com")]
     [InlineData("https://PBS.example.com:9000/#/dashboard", "https://pbs.example.com:9000")]
     public void PbsOrigin_Address_IsOriginWithPort(string url, string expected) => Assert.Equal(expected, ExportBuilder.PbsOrigin(url));
 
