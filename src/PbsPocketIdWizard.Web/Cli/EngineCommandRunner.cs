@@ -19,6 +19,9 @@ public sealed class EngineCommandRunner
 {
     public const int DefaultWaitTimeoutSeconds = 900;
 
+    /// <summary>How long the watch may take to report users who already exist before the instructions are printed.</summary>
+    public TimeSpan SignInGracePeriod { get; init; } = TimeSpan.FromSeconds(2);
+
     private static readonly JsonSerializerOptions PlanJsonOptions = new()
     {
         Converters = { new JsonStringEnumConverter() },
@@ -228,7 +231,9 @@ public sealed class EngineCommandRunner
 
     /// <summary>
     /// The pause: shows where to sign in, prints each new user of the realm, and returns once every user named in the
-    /// permissions exists. Exit code 4 when the wait times out (the run is kept; apply again resumes here).
+    /// permissions exists. Users already in PBS (a re-run) are found by the watch's first poll, within a short grace
+    /// period, before any instructions are printed. Exit code 4 when the wait times out (the run is kept; apply again
+    /// resumes here).
     /// </summary>
     private async Task<int> WaitForSignInAsync(WizardSession session, ValidAnswers answers, WatchForUsers? watcher, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -240,40 +245,66 @@ public sealed class EngineCommandRunner
             return CliExitCodes.Done;
         }
 
-        var names = string.Join(", ", required.Select(u => u[..u.LastIndexOf('@')]));
-        Out.WriteLine($"  Waiting for the first sign-in (up to {timeout.TotalSeconds:0} s):");
-        Out.WriteLine($"    open {ExportBuilder.PbsOrigin(state.Pbs.Url)}, choose realm {state.Realm.Name}, click \"Login (OpenID redirect)\", sign in as {names} in Pocket ID");
-        Out.Flush();
+        var gate = new Lock();
+        var announced = false;
+        var foundBeforeAnnouncing = new List<string>();
+        var allThere = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        stop.CancelAfter(timeout);
 
-        using var done = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        done.CancelAfter(timeout);
-        var allThere = false;
-        try
+        Task OnNewUser(DetectedUser user)
         {
-            await watcher(state, user =>
+            lock (gate)
             {
                 if (seen.Add(user.UserId))
                 {
-                    Out.WriteLine($"    new user: {user.UserId}" + (user.Email is { Length: > 0 } email ? $" ({email})" : string.Empty));
-                    Out.Flush();
+                    var line = user.UserId + (user.Email is { Length: > 0 } email ? $" ({email})" : string.Empty);
+                    if (announced)
+                    {
+                        Out.WriteLine($"    new user: {line}");
+                        Out.Flush();
+                    }
+                    else
+                    {
+                        foundBeforeAnnouncing.Add(line);
+                    }
                 }
 
                 if (required.All(seen.Contains))
                 {
-                    allThere = true;
-                    done.Cancel();
+                    allThere.TrySetResult();
                 }
+            }
 
-                return Task.CompletedTask;
-            }, done.Token);
+            return Task.CompletedTask;
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+
+        var watch = WatchQuietlyAsync(watcher, state, OnNewUser, stop.Token);
+        await Task.WhenAny(allThere.Task, watch, Task.Delay(SignInGracePeriod, stop.Token));
+        lock (gate)
         {
-            // Either everyone signed in (we cancelled) or the timeout hit; told apart below.
+            if (!allThere.Task.IsCompleted)
+            {
+                announced = true;
+                var names = string.Join(", ", required.Where(u => !seen.Contains(u)).Select(u => u[..u.LastIndexOf('@')]));
+                Out.WriteLine($"  Waiting for the first sign-in (up to {timeout.TotalSeconds:0} s):");
+                Out.WriteLine($"    open {ExportBuilder.PbsOrigin(state.Pbs.Url)}, choose realm {state.Realm.Name}, click \"Login (OpenID redirect)\", sign in as {names} in Pocket ID");
+            }
+
+            foreach (var line in foundBeforeAnnouncing)
+            {
+                Out.WriteLine($"    {(announced ? "new user" : "already in PBS")}: {line}");
+            }
+
+            Out.Flush();
         }
 
+        await Task.WhenAny(allThere.Task, watch);
+        await stop.CancelAsync();
+        await watch;
         await session.FlushAsync(cancellationToken);
-        if (allThere || required.All(seen.Contains))
+        cancellationToken.ThrowIfCancellationRequested();
+        if (allThere.Task.IsCompleted)
         {
             return CliExitCodes.Done;
         }
@@ -281,6 +312,18 @@ public sealed class EngineCommandRunner
         var missing = required.Where(u => !seen.Contains(u)).ToList();
         Err.WriteLine($"Timed out after {timeout.TotalSeconds:0} s waiting for {string.Join(", ", missing)} to sign in to PBS. The run is kept: run apply again to resume the wait.");
         return CliExitCodes.TimedOut;
+    }
+
+    private static async Task WatchQuietlyAsync(WatchForUsers watcher, WizardState state, Func<DetectedUser, Task> onNewUser, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await watcher(state, onNewUser, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped: everyone signed in, the wait timed out, or the command was interrupted.
+        }
     }
 
     // ------------------------------------------------------------------ status

@@ -24,6 +24,9 @@ public sealed class SqliteWizardStore : IWizardStateStore
     private readonly TimeProvider _time;
     private readonly ILogger<SqliteWizardStore> _logger;
     private readonly SemaphoreSlim _schemaLock = new(1, 1);
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly Dictionary<Guid, long> _committedVersions = [];
+    private long _version;
     private bool _schemaReady;
 
     public SqliteWizardStore(WizardDataDirectory dataDirectory, IDataProtectionProvider dataProtection, TimeProvider time, ILogger<SqliteWizardStore> logger)
@@ -87,10 +90,33 @@ public sealed class SqliteWizardStore : IWizardStateStore
 
     public async Task SaveAsync(WizardState state, CancellationToken cancellationToken)
     {
+        // The snapshot is taken now, synchronously, so the caller may go on changing the state. Saves can come from
+        // the session and from a step's journal in one flow; an older snapshot must never overwrite a newer one.
         var vault = SecretVault.ForWriting();
         var json = JsonSerializer.Serialize(state, vault.CreateOptions());
-        var runId = state.RunId.ToString();
+        var journal = state.Journal.ToList();
+        var run = new RunRow(state.RunId.ToString(), state.StartedAt, state.Completed, state.Undone, state.Abandoned);
+        var version = Interlocked.Increment(ref _version);
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (_committedVersions.TryGetValue(state.RunId, out var committed) && committed > version)
+            {
+                return;
+            }
 
+            await WriteAsync(run, json, journal, vault, cancellationToken);
+            _committedVersions[state.RunId] = version;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private async Task WriteAsync(RunRow run, string json, List<JournalEntry> journal, SecretVault vault, CancellationToken cancellationToken)
+    {
+        var runId = run.RunId;
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
 
@@ -100,15 +126,15 @@ public sealed class SqliteWizardStore : IWizardStateStore
             ON CONFLICT (run_id) DO UPDATE SET updated_at = $updated, completed = $completed, undone = $undone,
                 abandoned = $abandoned, state_json = $json
             """, cancellationToken,
-            ("$run", runId), ("$started", Timestamp(state.StartedAt)), ("$updated", Timestamp(_time.GetUtcNow())),
-            ("$completed", state.Completed), ("$undone", state.Undone), ("$abandoned", state.Abandoned), ("$json", json));
+            ("$run", runId), ("$started", Timestamp(run.StartedAt)), ("$updated", Timestamp(_time.GetUtcNow())),
+            ("$completed", run.Completed), ("$undone", run.Undone), ("$abandoned", run.Abandoned), ("$json", json));
 
         // The journal is append-mostly; rewriting this run's rows keeps the table equal to the state in one transaction.
         await ExecuteAsync(connection, transaction, "DELETE FROM journal WHERE run_id = $run AND seq >= $count", cancellationToken,
-            ("$run", runId), ("$count", state.Journal.Count));
-        for (var seq = 0; seq < state.Journal.Count; seq++)
+            ("$run", runId), ("$count", journal.Count));
+        for (var seq = 0; seq < journal.Count; seq++)
         {
-            var entry = state.Journal[seq];
+            var entry = journal[seq];
             await ExecuteAsync(connection, transaction, """
                 INSERT OR REPLACE INTO journal (run_id, seq, at, step, action, resource, resource_id, outcome, detail)
                 VALUES ($run, $seq, $at, $step, $action, $resource, $resourceId, $outcome, $detail)
@@ -261,6 +287,8 @@ public sealed class SqliteWizardStore : IWizardStateStore
 
         return command;
     }
+
+    private sealed record RunRow(string RunId, DateTimeOffset StartedAt, bool Completed, bool Undone, bool Abandoned);
 
     private static string Timestamp(DateTimeOffset value) => value.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 }
