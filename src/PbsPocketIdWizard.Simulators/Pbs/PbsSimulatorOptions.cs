@@ -1,0 +1,32 @@
+using System.Security.Cryptography.X509Certificates;
+
+namespace PbsPocketIdWizard.Simulators.Pbs;
+
+public sealed class PbsSimulatorOptions
+{
+    /// <summary>
+    /// The PBS version to imitate. "3.2.x": no realm `default` flag (rejected as an unknown parameter), pam/pbs hard-coded
+    /// (pbs-api.md §0, §3.2, §4). Below 4.2.1 there is no `audiences` property.
+    /// </summary>
+    public string Version { get; set; } = "4.2.3";
+
+    /// <summary>root@pam password.</summary>
+    public string RootPassword { get; set; } = "demo";
+
+    /// <summary>Base32 TOTP secret; when set, root@pam logins need a TOTP second factor (pbs-api.md §2.2).</summary>
+    public string? RootTotpSecret { get; set; }
+
+    /// <summary>401 answers wait until this long after the request started (pbs-api.md §1, §13.11); tests set Zero.</summary>
+    public TimeSpan AuthFailureDelay { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>403 answers are delayed by this much (pbs-api.md §1).</summary>
+    public TimeSpan ForbiddenDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    public string NodeName { get; set; } = "localhost";
+
+    /// <summary>Handler for PBS's outbound calls to the IdP (discovery, token, userinfo, JWKS); null = normal TLS validation.</summary>
+    public Func<HttpMessageHandler>? IdentityProviderHandler { get; set; }
+
+    /// <summary>The TLS certificate the host serves (status `info.fingerprint`, certificates/info). Generated when null.</summary>
+    public X509Certificate2? Certificate { get; set; }
+}
