@@ -273,6 +273,11 @@ public static partial class AnswersReader
         }
 
         // --- Permissions (pbs-api.md §5.3, §6.3, §6.4)
+        if (file.Permissions is null or { Count: 0 })
+        {
+            Error("permissions", "add at least one { \"user\", \"path\", \"role\" }: apply waits for that user's first sign-in, then grants it");
+        }
+
         for (var i = 0; i < (file.Permissions?.Count ?? 0); i++)
         {
             var grant = file.Permissions![i];

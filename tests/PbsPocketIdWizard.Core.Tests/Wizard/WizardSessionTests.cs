@@ -255,6 +255,54 @@ public sealed class WizardSessionTests
         Assert.Equal(StepStatus.Planned, session.StatusOf(WizardStepId.PocketIdConnection));
     }
 
+    [Fact]
+    public async Task PlanAll_NothingToChange_ChecksConnectionsAndPlansEveryStep()
+    {
+        var session = await StartedSessionAsync();
+
+        var preview = await session.PlanAllAsync(CancellationToken.None);
+
+        Assert.Equal(Enum.GetValues<WizardStepId>(), preview.Select(p => p.Step.Id));
+        Assert.All(preview, p => Assert.Null(p.Failure));
+        Assert.Equal(StepStatus.Verified, session.StatusOf(WizardStepId.PocketIdConnection));
+        Assert.Equal(StepStatus.Verified, session.StatusOf(WizardStepId.PbsConnection));
+        Assert.Equal(StepStatus.Planned, session.StatusOf(WizardStepId.OidcClient));
+        Assert.DoesNotContain("OidcClient.Apply", _calls);
+    }
+
+    [Fact]
+    public async Task PlanAll_LaterStepLacksPrerequisite_PlansItSpeculativelyAsCreateWithoutChangingItsStatus()
+    {
+        var session = await StartedSessionAsync();
+        _steps[WizardStepId.OidcClient].Changes = [new PlannedChange(ChangeKind.Create, "Pocket ID OIDC client", "PBS")];
+        _steps[WizardStepId.PbsRealm].OnValidate = _ => [FieldError.ForStep("The OIDC client is not known yet.")];
+        _steps[WizardStepId.PbsRealm].Changes = [new PlannedChange(ChangeKind.Create, "PBS OpenID realm", "PocketID")];
+        _steps[WizardStepId.Permissions].ThrowOnPlan = new ExternalApiException(ExternalService.Pbs, HttpStatusCode.BadRequest, "no such openid 'PocketID'");
+
+        var preview = await session.PlanAllAsync(CancellationToken.None);
+
+        Assert.All(preview, p => Assert.Null(p.Failure));
+        var changes = preview.Where(p => p.Plan is not null).SelectMany(p => p.Plan!.Changes).ToList();
+        Assert.Equal(["Pocket ID OIDC client", "PBS OpenID realm", "Fake Permissions"], changes.Select(c => c.Resource));
+        Assert.All(changes, c => Assert.Equal(ChangeKind.Create, c.Kind));
+        Assert.Equal(StepStatus.NotStarted, session.StatusOf(WizardStepId.PbsRealm));
+        Assert.Equal(StepStatus.NotStarted, session.StatusOf(WizardStepId.Permissions));
+    }
+
+    [Fact]
+    public async Task PlanAll_LaterStepHasFieldError_StopsWithIt()
+    {
+        var session = await StartedSessionAsync();
+        _steps[WizardStepId.OidcClient].Changes = [new PlannedChange(ChangeKind.Create, "client", "PBS")];
+        _steps[WizardStepId.Permissions].OnValidate = _ => [new FieldError("Grants[0].Role", "Not a PBS role.")];
+
+        var preview = await session.PlanAllAsync(CancellationToken.None);
+
+        var last = preview[^1];
+        Assert.Equal(WizardStepId.Permissions, last.Step.Id);
+        Assert.Equal("Grants[0].Role", Assert.Single(last.Failure!.Errors).Field);
+    }
+
     // ------------------------------------------------------------------ plan invalidation
 
     [Fact]

@@ -47,7 +47,7 @@ public sealed class AnswersReaderTests
     [Fact]
     public void Parse_MinimalFileSecretsFromEnvironment_UsesDefaultsAndEnvironment()
     {
-        var json = """{ "pocketId": { "url": "http://id.lan:1411" }, "pbs": { "url": "https://pbs.lan:8007" } }""";
+        var json = """{ "pocketId": { "url": "http://id.lan:1411" }, "pbs": { "url": "https://pbs.lan:8007" }, "permissions": [{ "user": "alice", "path": "/", "role": "Audit" }] }""";
         var env = new Dictionary<string, string>
         {
             [AnswersReader.ApiKeyVariable] = "env-key-value",
@@ -65,13 +65,13 @@ public sealed class AnswersReaderTests
         Assert.Equal("Proxmox Backup Server", state.Client.Name);
         Assert.Equal("username", state.Realm.UsernameClaim);
         Assert.True(state.Realm.Autocreate);
-        Assert.Empty(state.Permissions.Grants);
+        Assert.Equal("alice@PocketID", Assert.Single(state.Permissions.Grants).User);
     }
 
     [Fact]
     public void Parse_NoSecretsAnywhere_ReportsBothMissingUnlessNotRequired()
     {
-        var json = """{ "pocketId": { "url": "https://id.example.com" }, "pbs": { "url": "https://pbs.example.com" } }""";
+        var json = """{ "pocketId": { "url": "https://id.example.com" }, "pbs": { "url": "https://pbs.example.com" }, "permissions": [{ "user": "a", "path": "/", "role": "Admin" }] }""";
 
         var (_, errors) = Parse(json);
         var (exportAnswers, exportErrors) = Parse(json, requireSecrets: false);
@@ -93,6 +93,14 @@ public sealed class AnswersReaderTests
         Assert.Null(answers);
         var error = Assert.Single(errors);
         Assert.StartsWith("answers: invalid JSON at line 3, position 3", error);
+    }
+
+    [Fact]
+    public void Parse_NoPermissions_IsRejected()
+    {
+        var (_, errors) = Parse("""{ "pocketId": { "url": "https://id", "apiKey": "k-1234" }, "pbs": { "url": "https://pbs:8007", "password": "p-1234" }, "permissions": [] }""");
+
+        Assert.StartsWith("permissions: add at least one", Assert.Single(errors));
     }
 
     [Fact]
@@ -147,7 +155,7 @@ public sealed class AnswersReaderTests
     [InlineData("id.example.com")]
     public void Parse_PocketIdUrlNotBareOrigin_IsRejected(string url)
     {
-        var (_, errors) = Parse($$"""{ "pocketId": { "url": "{{url}}", "apiKey": "k-1234" }, "pbs": { "url": "https://pbs:8007", "password": "p-1234" } }""");
+        var (_, errors) = Parse($$"""{ "pocketId": { "url": "{{url}}", "apiKey": "k-1234" }, "pbs": { "url": "https://pbs:8007", "password": "p-1234" }, "permissions": [{ "user": "a", "path": "/", "role": "Admin" }] }""");
 
         Assert.StartsWith("pocketId.url: ", Assert.Single(errors));
     }
@@ -159,7 +167,7 @@ public sealed class AnswersReaderTests
     [InlineData("a234567890123456789012345678901234")]
     public void Parse_BadRealmName_IsRejected(string name)
     {
-        var (_, errors) = Parse($$"""{ "pocketId": { "url": "https://id", "apiKey": "k-1234" }, "pbs": { "url": "https://pbs:8007", "password": "p-1234" }, "realm": { "name": "{{name}}" } }""");
+        var (_, errors) = Parse($$"""{ "pocketId": { "url": "https://id", "apiKey": "k-1234" }, "pbs": { "url": "https://pbs:8007", "password": "p-1234" }, "realm": { "name": "{{name}}" }, "permissions": [{ "user": "a", "path": "/", "role": "Admin" }] }""");
 
         Assert.StartsWith("realm.name: ", Assert.Single(errors));
     }
@@ -171,7 +179,7 @@ public sealed class AnswersReaderTests
         try
         {
             File.WriteAllBytes(Path.Combine(dir.FullName, "logo.png"), [1, 2, 3]);
-            var json = """{ "pocketId": { "url": "https://id", "apiKey": "k-1234" }, "pbs": { "url": "https://pbs:8007", "password": "p-1234" }, "client": { "logo": "logo.png" } }""";
+            var json = """{ "pocketId": { "url": "https://id", "apiKey": "k-1234" }, "pbs": { "url": "https://pbs:8007", "password": "p-1234" }, "client": { "logo": "logo.png" }, "permissions": [{ "user": "a", "path": "/", "role": "Admin" }] }""";
 
             var (answers, errors) = AnswersReader.Parse(json, dir.FullName, _ => null, requireSecrets: true);
 

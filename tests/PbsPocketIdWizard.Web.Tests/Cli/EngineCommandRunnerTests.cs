@@ -52,7 +52,8 @@ public sealed class EngineCommandRunnerTests : IDisposable
 
         Assert.Equal(CliExitCodes.InvalidAnswers, exit);
         Assert.Empty(stdout);
-        Assert.Contains("3 problem(s)", stderr);
+        Assert.Contains("4 problem(s)", stderr);
+        Assert.Contains("permissions: add at least one", stderr);
         Assert.Contains("pocketId.url:", stderr);
         Assert.Contains("pocketId.apiKey: missing", stderr);
         Assert.Contains("realm.name:", stderr);
