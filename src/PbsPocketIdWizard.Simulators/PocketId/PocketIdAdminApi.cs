@@ -38,6 +38,7 @@ internal static class PocketIdAdminApi
         yield return new("GET", "/api/users/me", PocketIdAccess.AnyUser, r => r.JsonAsync(200, PocketIdDtos.User(r.State, r.User!)));
         yield return new("GET", "/api/users", PocketIdAccess.Admin, ListUsers);
         yield return new("GET", "/api/users/{id}", PocketIdAccess.Admin, r => r.JsonAsync(200, PocketIdDtos.User(r.State, RequireUser(r, r.Route("id")))));
+        yield return new("GET", "/api/users/{id}/profile-picture.png", PocketIdAccess.Public, ProfilePicture);
         yield return new("GET", "/api/users/{id}/groups", PocketIdAccess.Admin, r => r.JsonAsync(200,
             new JsonArray(r.State.GroupsOf(RequireUser(r, r.Route("id")).Id).Select(g => (JsonNode?)PocketIdDtos.Group(r.State, g, fresh: false)).ToArray())));
 
@@ -181,6 +182,18 @@ internal static class PocketIdAdminApi
         return WritePage(r, sorted, u => PocketIdDtos.User(r.State, u));
     }
 
+    /// <summary>Public; the `picture` claim points here (§11.2). A 1×1 PNG stands in for the generated initials.</summary>
+    private static async Task ProfilePicture(PocketIdRequest r)
+    {
+        _ = RequireUser(r, r.Route("id"));
+        r.Http.Response.StatusCode = 200;
+        r.Http.Response.ContentType = "image/png";
+        await r.Http.Response.Body.WriteAsync(OnePixelPng, r.Http.RequestAborted);
+    }
+
+    private static readonly byte[] OnePixelPng = Convert.FromBase64String(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
+
     private static Task ListGroups(PocketIdRequest r)
     {
         var search = r.Http.Request.Query["search"].ToString();
@@ -323,7 +336,7 @@ internal static class PocketIdAdminApi
             RequiresReauthentication = input.RequiresReauthentication ?? false,
             RequiresPushedAuthorizationRequests = input.RequiresPushedAuthorizationRequests ?? false,
             SkipConsent = input.SkipConsent ?? false,
-            LaunchUrl = string.IsNullOrEmpty(input.LaunchUrl) ? null : input.LaunchUrl,
+            LaunchUrl = input.LaunchUrl, // "" passes omitempty and is stored as "" (send null/omit, §5.3)
             IsGroupRestricted = restricted,
             // v2.0+: isGroupRestricted false (or omitted) deletes every allowed-group link (§5.3, §8).
             AllowedGroupIds = profile.HasGroupRestrictedFlag && !restricted ? [] : client.AllowedGroupIds,

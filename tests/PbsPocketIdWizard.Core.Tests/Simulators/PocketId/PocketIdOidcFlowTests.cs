@@ -271,4 +271,35 @@ public sealed class PocketIdOidcFlowTests
         Assert.True(client!["pkceSupported"]!.GetValue<bool>());
         Assert.IsType<JsonObject>(client);
     }
+
+    [Fact] // §11.3/§11.4: a public client authenticates with client_id only and must use PKCE; plain method works
+    public async Task Token_PublicClientWithPlainPkce_IssuesTokensWithoutSecret()
+    {
+        await using var sim = await PocketIdSimHost.StartAsync();
+        await sim.CreateClientAsync("spa", new { id = "spa", name = "spa", isPublic = true, callbackURLs = new[] { PocketIdSimHost.PbsCallback } });
+        var cookie = await sim.SignInAsync("alice");
+        using var authorize = await sim.AuthorizeAsync(PocketIdSimHost.AuthorizeUrl("spa", challenge: PocketIdSimHost.Verifier, method: "plain"), cookie);
+        var code = QueryHelpers.ParseQuery(new Uri(PocketIdSimHost.RawLocation(authorize)).Query)["code"].ToString();
+        var (status, tokens) = await sim.RedeemAsync("spa", secret: null, code, basic: false);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.NotNull(tokens!["id_token"]);
+        Assert.Null(tokens["refresh_token"]);
+    }
+
+    [Fact] // §11.2: offline_access yields a refresh token that can be redeemed once (rotation)
+    public async Task Token_RefreshTokenWithOfflineAccess_RotatesOnUse()
+    {
+        var (sim, secret) = await StartWithClientAsync();
+        await using var _sim = sim;
+        var (_, tokens) = await sim.RedeemAsync("pbs", secret, await sim.GetCodeAsync("pbs", scope: "openid offline_access"));
+        var refresh = tokens!["refresh_token"]!.GetValue<string>();
+        var form = new Dictionary<string, string> { ["grant_type"] = "refresh_token", ["refresh_token"] = refresh, ["client_id"] = "pbs", ["client_secret"] = secret };
+        var (first, renewed) = await sim.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/oidc/token") { Content = new FormUrlEncodedContent(form) });
+        var (second, _) = await sim.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/oidc/token") { Content = new FormUrlEncodedContent(form) });
+
+        Assert.Equal(HttpStatusCode.OK, first);
+        Assert.NotEqual(refresh, renewed!["refresh_token"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.BadRequest, second);
+    }
 }
