@@ -23,6 +23,8 @@ public static class CliHost
             .MinimumLevel.Information()
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .MinimumLevel.Override("System", LogEventLevel.Warning)
+            // "No XML encryptor configured" is expected here: the keys live in the data directory, readable by its owner only.
+            .MinimumLevel.Override("Microsoft.AspNetCore.DataProtection", LogEventLevel.Error)
             .Destructure.ByTransforming<Secret>(_ => "***")
             .WriteTo.Sink(new TextWriterSink(console.Error, new MessageTemplateTextFormatter("[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}")))
             .CreateLogger();

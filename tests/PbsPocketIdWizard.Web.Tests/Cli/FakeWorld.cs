@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using PbsPocketIdWizard.Core.Http;
 using PbsPocketIdWizard.Core.Wizard;
 using PbsPocketIdWizard.Web.Cli;
@@ -35,6 +36,9 @@ public sealed class FakeWorld
 
     public void Register(IServiceCollection services)
     {
+        // Replace the real engine's steps and sign-in watch.
+        services.RemoveAll<IWizardStep>();
+        services.RemoveAll<WatchForUsers>();
         services.AddSingleton(this);
         services.AddSingleton<IWizardStep>(new ConnectionStep(WizardStepId.PocketIdConnection, "Pocket ID connection", this));
         services.AddSingleton<IWizardStep>(new ConnectionStep(WizardStepId.PbsConnection, "PBS connection", this));
