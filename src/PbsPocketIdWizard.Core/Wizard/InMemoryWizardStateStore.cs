@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 
 namespace PbsPocketIdWizard.Core.Wizard;
 
@@ -39,11 +38,5 @@ public sealed class InMemoryWizardStateStore : IWizardStateStore
     public Task<IReadOnlyList<WizardState>> ListAsync(CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<WizardState>>(_runs.Values.OrderByDescending(r => r.StartedAt).Select(Copy).ToList());
 
-    private static WizardState Copy(WizardState state)
-    {
-        var copy = JsonSerializer.Deserialize<WizardState>(JsonSerializer.Serialize(state, WizardSecrets.InMemoryCopyOptions), WizardSecrets.InMemoryCopyOptions)
-            ?? throw new InvalidOperationException("A wizard state did not survive a JSON round trip.");
-        copy.Pbs.TotpCode = null;
-        return copy;
-    }
+    private static WizardState Copy(WizardState state) => WizardSecrets.Snapshot(state);
 }

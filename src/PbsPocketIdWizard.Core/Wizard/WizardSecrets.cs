@@ -14,6 +14,15 @@ public static class WizardSecrets
         Converters = { new PlainSecretConverter(), new JsonStringEnumConverter() },
     };
 
+    /// <summary>A deep copy (secrets included, in memory only) to hand to a store while the original keeps changing.</summary>
+    public static WizardState Snapshot(WizardState state)
+    {
+        var copy = JsonSerializer.Deserialize<WizardState>(JsonSerializer.Serialize(state, InMemoryCopyOptions), InMemoryCopyOptions)
+            ?? throw new InvalidOperationException("A wizard state did not survive a JSON round trip.");
+        copy.Pbs.TotpCode = null;
+        return copy;
+    }
+
     /// <summary>Sets every secret of the state (inputs and results) to null; the one-time TOTP code too.</summary>
     public static void Wipe(WizardState state)
     {

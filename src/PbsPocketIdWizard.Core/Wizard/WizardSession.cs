@@ -580,10 +580,12 @@ public sealed class WizardSession
 
     private async Task SaveAsync(CancellationToken cancellationToken)
     {
+        // Snapshot now, synchronously: a save waiting for the lock must not read the state while the flow changes it.
+        var snapshot = WizardSecrets.Snapshot(State);
         await _saveLock.WaitAsync(cancellationToken);
         try
         {
-            await _store.SaveAsync(State, cancellationToken);
+            await _store.SaveAsync(snapshot, cancellationToken);
         }
         finally
         {
