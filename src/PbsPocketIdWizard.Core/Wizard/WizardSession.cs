@@ -458,7 +458,7 @@ public sealed class WizardSession
         catch (Exception ex)
         {
             var message = DescribeFailure(step, ex);
-            _logger.LogWarning("{StepId} {Verb} failed: {ErrorType} {Reason}", step.Id, verb, ex.GetType().Name, message);
+            _logger.LogWarning("{StepId} {Verb} failed: {ErrorType} {Reason}", step.Id.ToString(), verb, ex.GetType().Name, message);
             return StepOutcome.Failure(message);
         }
     }
@@ -515,10 +515,14 @@ public sealed class WizardSession
 
     private void ApplyTransition(WizardStepId id, StepEvent stepEvent, string transition, double elapsedMs)
     {
-        State.Statuses[id] = StepTransitions.Next(StatusOf(id), stepEvent);
-        using (_logger.BeginScope(new Dictionary<string, object> { ["WizardRunId"] = State.RunId }))
+        var before = StatusOf(id);
+        State.Statuses[id] = StepTransitions.Next(before, stepEvent);
+
+        // A re-validation that changes nothing is logged at Debug: it happens on every plan and would drown the rest.
+        var level = State.Statuses[id] == before && stepEvent == StepEvent.InputsValid ? LogLevel.Debug : LogLevel.Information;
+        using (_logger.BeginScope(new Dictionary<string, object> { ["WizardRunId"] = State.RunId.ToString() }))
         {
-            _logger.LogInformation("{StepId} {Transition} against {Target} in {Elapsed} ms", id, transition, TargetOf(id), Math.Round(elapsedMs));
+            _logger.Log(level, "{StepId} {Transition} against {Target} in {Elapsed} ms", id.ToString(), transition, TargetOf(id), Math.Round(elapsedMs));
         }
     }
 
@@ -556,9 +560,9 @@ public sealed class WizardSession
             state.CurrentStep = firstOpen.Id;
         }
 
-        using (_logger.BeginScope(new Dictionary<string, object> { ["WizardRunId"] = state.RunId }))
+        using (_logger.BeginScope(new Dictionary<string, object> { ["WizardRunId"] = state.RunId.ToString() }))
         {
-            _logger.LogInformation("Wizard run {WizardRunId} opened at {CurrentStep} (started {StartedAt:O})", state.RunId, state.CurrentStep, state.StartedAt);
+            _logger.LogInformation("Wizard run {WizardRunId} opened at {CurrentStep} (started {StartedAt:O})", state.RunId.ToString(), state.CurrentStep.ToString(), state.StartedAt);
         }
 
         await SaveAsync(cancellationToken);
@@ -570,9 +574,9 @@ public sealed class WizardSession
         WizardSecrets.Wipe(State);
         await SaveAsync(cancellationToken);
         await _store.WipeSecretsAsync(State.RunId, cancellationToken);
-        using (_logger.BeginScope(new Dictionary<string, object> { ["WizardRunId"] = State.RunId }))
+        using (_logger.BeginScope(new Dictionary<string, object> { ["WizardRunId"] = State.RunId.ToString() }))
         {
-            _logger.LogInformation("Wizard run {WizardRunId} {How}; its secrets were wiped", State.RunId, how);
+            _logger.LogInformation("Wizard run {WizardRunId} {How}; its secrets were wiped", State.RunId.ToString(), how);
         }
     }
 
@@ -603,7 +607,7 @@ public sealed class WizardSession
         }
         catch (Exception ex)
         {
-            _logger.LogError("Saving wizard run {WizardRunId} failed: {ErrorType} {Reason}", State.RunId, ex.GetType().Name, ex.Message);
+            _logger.LogError("Saving wizard run {WizardRunId} failed: {ErrorType} {Reason}", State.RunId.ToString(), ex.GetType().Name, ex.Message);
         }
     }
 

@@ -713,7 +713,7 @@ public sealed class EngineCommandRunner
                     }
 
                     break;
-                case StepStatus.Applied:
+                case StepStatus.Applied when session.PlanOf(_step)?.HasChanges == true:
                     output.WriteLine("  applied");
                     break;
                 case StepStatus.Verified:

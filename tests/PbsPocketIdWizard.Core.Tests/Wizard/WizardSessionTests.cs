@@ -479,7 +479,7 @@ public sealed class WizardSessionTests
         var transitions = _logger.Lines.Where(l => l.Message.Contains(" against ")).ToList();
         Assert.Contains(transitions, l => l.Message.StartsWith("PocketIdConnection Planned against https://id.example.com:443 in ", StringComparison.Ordinal));
         Assert.Contains(transitions, l => l.Message.StartsWith("PocketIdConnection Verified against", StringComparison.Ordinal));
-        Assert.All(transitions, l => Assert.Contains(l.Scopes, s => s is IReadOnlyDictionary<string, object> d && d["WizardRunId"].Equals(session.State.RunId)));
+        Assert.All(transitions, l => Assert.Contains(l.Scopes, s => s is IReadOnlyDictionary<string, object> d && d["WizardRunId"].Equals(session.State.RunId.ToString())));
         Assert.DoesNotContain(_logger.Lines, l => l.Message.Contains("super-secret-api-key") || l.Message.Contains("pw@"));
     }
 
