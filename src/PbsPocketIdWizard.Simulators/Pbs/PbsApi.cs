@@ -120,6 +120,11 @@ internal sealed class PbsApi(PbsSimulatorState state, PbsOpenIdClient openId)
         {
             await WriteErrorAsync(context, ex, extjs, started);
         }
+        catch (Exception ex) when (ex is not OperationCanceledException && !context.Response.HasStarted)
+        {
+            // PBS answers any non-HTTP error with 400 and its message; never a 500 page or a stack trace.
+            await WriteErrorAsync(context, new PbsApiException(400, ex.Message), extjs, started);
+        }
     }
 
     /// <summary>Ticket cookie (the `__Host-` name wins) + CSRF on non-GET, else an API token header (pbs-api.md §2.1, §2.3).</summary>

@@ -15,11 +15,20 @@ internal sealed partial class PbsOpenIdClient(PbsSimulatorState state) : IDispos
 {
     private static readonly TimeSpan StateLifetime = TimeSpan.FromMinutes(10);
 
-    private readonly HttpClient _http = state.Options.IdentityProviderHandler is { } factory
+    // Created on first use, so a test may build the IdP (e.g. a TestServer) after the PBS simulator.
+    private readonly Lazy<HttpClient> _client = new(() => state.Options.IdentityProviderHandler is { } factory
         ? new HttpClient(factory(), disposeHandler: true) { Timeout = TimeSpan.FromSeconds(15) }
-        : new HttpClient { Timeout = TimeSpan.FromSeconds(15) };
+        : new HttpClient { Timeout = TimeSpan.FromSeconds(15) });
 
-    public void Dispose() => _http.Dispose();
+    private HttpClient Http => _client.Value;
+
+    public void Dispose()
+    {
+        if (_client.IsValueCreated)
+        {
+            _client.Value.Dispose();
+        }
+    }
 
     private sealed record Discovery(string Issuer, string AuthorizationEndpoint, string TokenEndpoint, string? UserinfoEndpoint, JsonArray Keys);
 
@@ -255,7 +264,7 @@ internal sealed partial class PbsOpenIdClient(PbsSimulatorState state) : IDispos
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
             }
 
-            response = await _http.SendAsync(request, ct);
+            response = await Http.SendAsync(request, ct);
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or InvalidOperationException)
         {
@@ -311,7 +320,7 @@ internal sealed partial class PbsOpenIdClient(PbsSimulatorState state) : IDispos
         HttpResponseMessage response;
         try
         {
-            response = await _http.SendAsync(request, ct);
+            response = await Http.SendAsync(request, ct);
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or InvalidOperationException)
         {

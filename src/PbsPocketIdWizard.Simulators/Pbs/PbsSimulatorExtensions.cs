@@ -9,12 +9,17 @@ namespace PbsPocketIdWizard.Simulators.Pbs;
 
 public static class PbsSimulatorExtensions
 {
+    /// <summary>Key under which this simulator's own FaultPlan / RequestLog are registered (keyed services).</summary>
+    public const string ServiceKey = "pbs";
+
     public static IServiceCollection AddPbsSimulator(this IServiceCollection services, PbsSimulatorOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         services.AddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new PbsSimulatorState(options, sp.GetRequiredService<TimeProvider>()));
+        services.AddKeyedSingleton(ServiceKey, (sp, _) => sp.GetRequiredService<PbsSimulatorState>().Faults);
+        services.AddKeyedSingleton(ServiceKey, (sp, _) => sp.GetRequiredService<PbsSimulatorState>().Requests);
         services.AddSingleton(sp => new PbsOpenIdClient(sp.GetRequiredService<PbsSimulatorState>()));
         services.AddSingleton(sp => new PbsApi(sp.GetRequiredService<PbsSimulatorState>(), sp.GetRequiredService<PbsOpenIdClient>()));
         return services;

@@ -45,7 +45,7 @@ public static class CommandDispatcher
           PbsPocketIdWizard.Web undo --answers FILE [--data-dir DIR] [--yes]
           PbsPocketIdWizard.Web export --answers FILE --format cli|json
           PbsPocketIdWizard.Web simulators [--pbs-port N] [--pocket-id-port N] [--pbs-root-password PW] [--pocket-id-api-key KEY]
-                                           [--pocket-id-version V] [--pbs-version V] [--host 127.0.0.1]
+                                           [--pocket-id-version V] [--pbs-version V] [--host 127.0.0.1] [--public-host NAME]
           PbsPocketIdWizard.Web healthcheck [--url http://127.0.0.1:8080]
         """);
 }

@@ -1,14 +1,42 @@
+using Microsoft.Extensions.Options;
+
 namespace PbsPocketIdWizard.Web.Hosting;
 
-/// <summary>The web wizard host (default command).</summary>
+/// <summary>The web wizard host (default command). Any argument that is not a sub-command (--urls, --environment=…) lands here.</summary>
 public static class WebHost
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        try
+        {
+            await using var app = Build(args);
+            await app.RunAsync();
+            return 0;
+        }
+        catch (HostAbortedException)
+        {
+            // WebApplicationFactory stops the entry point after Build() this way; it is not a failure.
+            throw;
+        }
+        catch (OptionsValidationException ex)
+        {
+            await Console.Error.WriteLineAsync($"The wizard's configuration is invalid: {string.Join(" ", ex.Failures)}");
+            return 2;
+        }
+        catch (Exception ex)
+        {
+            await Console.Error.WriteLineAsync($"The wizard stopped: {ex.GetType().Name}: {ex.Message}");
+            return 1;
+        }
+    }
+
+    public static WebApplication Build(string[] args)
+    {
+        // The application name pins the static assets manifest to this assembly, also when a test process builds the host.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(WebHost).Assembly.GetName().Name });
+        builder.AddWizardWeb();
         var app = builder.Build();
-        app.MapGet("/health", () => Results.Ok(new { status = "Healthy" }));
-        await app.RunAsync();
-        return 0;
+        app.UseWizardWeb();
+        return app;
     }
 }

@@ -1,0 +1,96 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace PbsPocketIdWizard.Web.Hosting;
+
+public enum WizardMode
+{
+    /// <summary>Both simulators run in-process and pre-fill the wizard.</summary>
+    Demo,
+
+    /// <summary>The admin points the wizard at a real Pocket ID and PBS.</summary>
+    Live,
+}
+
+/// <summary>The "Wizard" configuration section (env vars: Wizard__DataDirectory, Wizard__Pbs__Url, …).</summary>
+public sealed class WizardOptions : IValidatableObject
+{
+    public const string SectionName = "Wizard";
+
+    /// <summary>Demo or Live; when not set, Demo unless a Pocket ID or PBS address is configured.</summary>
+    public WizardMode? Mode { get; set; }
+
+    /// <summary>SQLite database and Data Protection keys live here (/data in the container).</summary>
+    [Required]
+    public string DataDirectory { get; set; } = "./data";
+
+    /// <summary>A fixed access token instead of a random one per start (e.g. from a secret in compose).</summary>
+    [MinLength(16, ErrorMessage = "Wizard:AccessToken must be at least 16 characters; leave it empty for a random one.")]
+    public string? AccessToken { get; set; }
+
+    /// <summary>The host name or IP a browser uses to reach this machine (sign-in link, demo simulators' addresses).</summary>
+    [Required]
+    public string PublicHost { get; set; } = "127.0.0.1";
+
+    public PocketIdPrefillOptions PocketId { get; set; } = new();
+
+    public PbsPrefillOptions Pbs { get; set; } = new();
+
+    public SimulatorPortOptions Simulators { get; set; } = new();
+
+    public WizardMode EffectiveMode =>
+        Mode ?? (string.IsNullOrWhiteSpace(PocketId.Url) && string.IsNullOrWhiteSpace(Pbs.Url) ? WizardMode.Demo : WizardMode.Live);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var (url, key) in new[] { (PocketId.Url, "Wizard:PocketId:Url"), (Pbs.Url, "Wizard:Pbs:Url") })
+        {
+            if (!string.IsNullOrWhiteSpace(url) && !IsHttpAddress(url))
+            {
+                yield return new ValidationResult($"{key} is not a valid address: '{url}'.", [key]);
+            }
+        }
+
+        foreach (var (port, key) in new[] { (Simulators.PbsPort, "Wizard:Simulators:PbsPort"), (Simulators.PocketIdPort, "Wizard:Simulators:PocketIdPort") })
+        {
+            if (port is < 0 or > 65535)
+            {
+                yield return new ValidationResult($"{key} must be between 0 (any free port) and 65535.", [key]);
+            }
+        }
+    }
+
+    /// <summary>http(s)://host[:port]; a bare host name counts as https.</summary>
+    private static bool IsHttpAddress(string url)
+    {
+        var candidate = url.Contains("://", StringComparison.Ordinal) ? url : "https://" + url;
+        return !url.Any(char.IsWhiteSpace)
+            && Uri.TryCreate(candidate, UriKind.Absolute, out var uri)
+            && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            && !string.IsNullOrEmpty(uri.Host);
+    }
+}
+
+/// <summary>Values the Pocket ID form starts with (never secrets).</summary>
+public sealed class PocketIdPrefillOptions
+{
+    public string? Url { get; set; }
+}
+
+/// <summary>Values the PBS form starts with (never secrets).</summary>
+public sealed class PbsPrefillOptions
+{
+    public string? Url { get; set; }
+
+    public string? Username { get; set; }
+
+    /// <summary>A SHA-256 fingerprint (aa:bb:…) to trust without asking.</summary>
+    public string? Fingerprint { get; set; }
+}
+
+/// <summary>Demo mode: the simulators' ports (0 = any free port).</summary>
+public sealed class SimulatorPortOptions
+{
+    public int PbsPort { get; set; }
+
+    public int PocketIdPort { get; set; }
+}

@@ -1,0 +1,62 @@
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+using PbsPocketIdWizard.E2E.Tests.Pages;
+using PbsPocketIdWizard.E2E.Tests.Support;
+
+namespace PbsPocketIdWizard.E2E.Tests;
+
+public sealed class AccessAndShellTests : ChromiumPageTest
+{
+    [ChromiumFact]
+    public async Task OpenPrintedLink_WhenCircuitIsLive_ToggleChangesTheTheme()
+    {
+        var wizard = new WizardPage(Page);
+
+        await wizard.OpenAsync(App.SignInLink);
+        var before = await wizard.DarkModeToggleNameAsync();
+        await wizard.DarkModeToggle.ClickAsync();
+
+        Assert.Equal(new Uri(App.BaseAddress, "/").ToString(), Page.Url); // the token left the address bar
+        await Assertions.Expect(wizard.MainHeading).ToHaveTextAsync("Connect Proxmox Backup Server to Pocket ID");
+        await Assertions.Expect(wizard.DarkModeToggle).Not.ToHaveAttributeAsync("aria-label", before);
+    }
+
+    [ChromiumFact]
+    public async Task Reload_AfterSignIn_StaysSignedIn()
+    {
+        var wizard = new WizardPage(Page);
+        await wizard.OpenAsync(App.SignInLink);
+
+        var response = await Page.ReloadAsync();
+
+        Assert.Equal(200, response?.Status);
+        await wizard.WaitForCircuitAsync();
+        await Assertions.Expect(wizard.MainHeading).ToBeVisibleAsync();
+    }
+
+    [ChromiumFact]
+    public async Task Open_WithoutToken_Answers401WithSignInHint()
+    {
+        var response = await Page.GotoAsync(App.BaseAddress.ToString());
+
+        Assert.Equal(401, response?.Status);
+        await Assertions.Expect(Page.GetByText("Open the sign-in link printed when the wizard started")).ToBeVisibleAsync();
+    }
+
+    [ChromiumFact]
+    public async Task FirstPage_WhenScannedWithAxe_HasNoSeriousOrCriticalViolations()
+    {
+        var wizard = new WizardPage(Page);
+        await wizard.OpenAsync(App.SignInLink);
+
+        var result = await Page.RunAxe(new AxeRunOptions
+        {
+            RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+        });
+
+        var serious = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
+        Assert.True(serious.Count == 0, string.Join(Environment.NewLine, serious.Select(v =>
+            $"{v.Impact} {v.Id}: {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Target?.ToString()))}")));
+    }
+}

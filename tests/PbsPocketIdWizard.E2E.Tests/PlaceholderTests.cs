@@ -1,7 +1,0 @@
-namespace PbsPocketIdWizard.E2E.Tests;
-
-public sealed class PlaceholderTests
-{
-    [Fact]
-    public void Build_WhenSolutionCompiles_Passes() => Assert.True(true);
-}
