@@ -40,6 +40,16 @@ for project in tests/*.Tests/*.csproj; do
   grep -E "^\s*(Failed|Skipped) |Passed!|Failed!|error" "$results/$name.log" | head -60 >&2
 done
 
+# --- independent probe of the `simulators` command (tests/probe/README.md) --------------------
+if command -v node >/dev/null; then
+  log "probing the simulators command"
+  RESULTS="$results" node tests/probe/probe.mjs src/PbsPocketIdWizard.Web/bin/Release/net10.0/PbsPocketIdWizard.Web.dll \
+    >"$results/probe.log" 2>&1
+  grep -E "^FAIL|^probe:" "$results/probe.log" | head -60 >&2
+else
+  log "no node on PATH: the probe cannot run"
+fi
+
 # --- count ------------------------------------------------------------------------------------
 passed=0; failed=0; skipped=0
 for project in tests/*.Tests/*.csproj; do
@@ -62,6 +72,16 @@ if [ -f "$results/lint.failed" ]; then
 fi
 if [ -f "$results/lint.passed" ]; then
   passed=$((passed + $(cat "$results/lint.passed")))
+fi
+
+if [ -f "$results/probe.failed" ]; then
+  failed=$((failed + $(cat "$results/probe.failed")))
+else
+  log "probe produced no results"
+  failed=$((failed + 1))
+fi
+if [ -f "$results/probe.passed" ]; then
+  passed=$((passed + $(cat "$results/probe.passed")))
 fi
 
 echo "$passed passed, $failed failed, $skipped skipped"

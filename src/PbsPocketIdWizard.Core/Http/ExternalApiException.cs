@@ -24,6 +24,12 @@ public sealed class ExternalApiException(ExternalService service, HttpStatusCode
     /// <summary>Set when the failure is an untrusted TLS certificate: the SHA-256 fingerprint the server presented.</summary>
     public string? PresentedFingerprint { get; init; }
 
+    /// <summary>Pocket ID 2.13+ machine code (e.g. "not_found"); null for PBS, older Pocket ID, or unknown routes.</summary>
+    public string? ErrorCode { get; init; }
+
+    /// <summary>True when no HTTP answer came back at all (refused, dropped, TLS refused, timed out).</summary>
+    public bool IsConnectionFailure => StatusCode is null;
+
     public string ServiceName => Service == ExternalService.Pbs ? "Proxmox Backup Server" : "Pocket ID";
 
     private static string Format(ExternalService service, HttpStatusCode? status, string detail) =>

@@ -3,7 +3,8 @@ using System.Text.Json.Serialization;
 namespace PbsPocketIdWizard.Simulators.Faults;
 
 /// <summary>
-/// "The next Count requests matching Method and Path answer Status, or hang DelayMs, or drop the connection."
+/// "The next Count requests matching Method and Path answer Status, or hang DelayMs, or drop the connection
+/// (before or, with DropAfter, after processing)."
 /// Path is exact (case-insensitive) or a prefix ending in '*'; Method "*" matches any verb.
 /// </summary>
 public sealed record FaultRule
@@ -19,6 +20,12 @@ public sealed record FaultRule
     [JsonPropertyName("delayMs")] public int DelayMs { get; init; }
 
     [JsonPropertyName("drop")] public bool Drop { get; init; }
+
+    /// <summary>
+    /// "Killed right after sending": the request is processed normally (the change is made), then the connection is
+    /// dropped instead of answering, so the client never learns the outcome.
+    /// </summary>
+    [JsonPropertyName("dropAfter")] public bool DropAfter { get; init; }
 
     /// <summary>Optional body for a Status fault; the simulator's own error body shape is used when empty.</summary>
     [JsonPropertyName("message")] public string? Message { get; init; }

@@ -50,6 +50,25 @@ public static class SimulatorHooks
                     return;
                 }
 
+                if (fault.DropAfter)
+                {
+                    // Run the request for real with the response buffered, then drop the connection unanswered.
+                    var original = context.Response.Body;
+                    using var buffer = new MemoryStream();
+                    context.Response.Body = buffer;
+                    try
+                    {
+                        await next(context);
+                    }
+                    finally
+                    {
+                        context.Response.Body = original;
+                    }
+
+                    context.Abort();
+                    return;
+                }
+
                 if (fault.Status is { } status)
                 {
                     context.Response.StatusCode = status;
@@ -85,9 +104,9 @@ public static class SimulatorHooks
                 return Results.BadRequest(new { error = $"invalid fault: {ex.Message}" });
             }
 
-            if (rule is null || rule.Count < 1 || (rule.Status is null && rule.DelayMs <= 0 && !rule.Drop))
+            if (rule is null || rule.Count < 1 || (rule.Status is null && rule.DelayMs <= 0 && !rule.Drop && !rule.DropAfter))
             {
-                return Results.BadRequest(new { error = "a fault needs count >= 1 and one of status, delayMs or drop" });
+                return Results.BadRequest(new { error = "a fault needs count >= 1 and one of status, delayMs, drop or dropAfter" });
             }
 
             faults.Add(rule);

@@ -41,10 +41,15 @@ public static class PbsRoles
     ];
 
     /// <summary>The push-sync roles exist from 3.3 on (pbs-api.md §0, §6.4).</summary>
+    /// <summary>The push-sync privileges exist from 3.3 on too, so before that Admin does not list them.</summary>
     public static IEnumerable<Role> ForVersion(Version version) =>
         version >= new Version(3, 3, 0)
             ? All
-            : All.Where(r => r.RoleId is not ("RemoteSyncPushOperator" or "RemoteDatastorePowerUser" or "RemoteDatastoreAdmin"));
+            : All.Where(r => r.RoleId is not ("RemoteSyncPushOperator" or "RemoteDatastorePowerUser" or "RemoteDatastoreAdmin"))
+                .Select(r => r with { Privs = r.Privs.Where(p => !PushSyncPrivileges.Contains(p)).ToList() });
+
+    private static readonly HashSet<string> PushSyncPrivileges =
+        ["Remote.DatastoreBackup", "Remote.DatastoreModify", "Remote.DatastorePrune"];
 
     public static Role? Find(string roleId) => All.FirstOrDefault(r => r.RoleId == roleId);
 

@@ -33,7 +33,10 @@ internal static class CallbackUrlMatcher
         return registered.Any(r => r.Contains('*') && MatchesWildcard(r, redirectUri)) ? redirectUri : null;
     }
 
-    /// <summary>fosite: a registered 127.0.0.1 / [::1] callback accepts any port, everything else equal.</summary>
+    /// <summary>
+    /// fosite: a registered 127.0.0.1 / [::1] callback accepts any port, everything else equal — for plain http only
+    /// (fosite's isMatchingAsLoopback checks the scheme; RFC 8252 §7.3), so an https PBS origin must match its port.
+    /// </summary>
     private static bool MatchesAsLoopback(string registered, string requested)
     {
         if (!Uri.TryCreate(registered, UriKind.Absolute, out var r) || !Uri.TryCreate(requested, UriKind.Absolute, out var q))
@@ -41,7 +44,8 @@ internal static class CallbackUrlMatcher
             return false;
         }
 
-        return IPAddress.TryParse(q.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip)
+        return q.Scheme == Uri.UriSchemeHttp
+            && IPAddress.TryParse(q.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip)
             && string.Equals(r.Scheme, q.Scheme, StringComparison.OrdinalIgnoreCase)
             && string.Equals(r.Host, q.Host, StringComparison.OrdinalIgnoreCase)
             && r.AbsolutePath == q.AbsolutePath && r.Query == q.Query;

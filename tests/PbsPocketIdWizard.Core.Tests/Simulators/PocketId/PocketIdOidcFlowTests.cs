@@ -44,6 +44,20 @@ public sealed class PocketIdOidcFlowTests
         Assert.Null(response.Headers.Location);
     }
 
+    [Theory] // §11.6 loopback rule: fosite lets a loopback IP use any port for plain http only; an https origin must match
+    [InlineData("http://127.0.0.1:8007", "http://127.0.0.1:9999", true)]
+    [InlineData("https://127.0.0.1:8007", "https://127.0.0.1:9999", false)]
+    [InlineData("https://127.0.0.1:8007", "https://127.0.0.1:8007", true)]
+    public async Task Authorize_LoopbackCallbackOtherPort_OnlyPlainHttpMatches(string registered, string redirectUri, bool matches)
+    {
+        await using var sim = await PocketIdSimHost.StartAsync();
+        await sim.CreateClientAsync("loop", new { id = "loop", name = "loop", callbackURLs = new[] { registered } });
+        var cookie = await sim.SignInAsync("alice");
+        using var response = await sim.AuthorizeAsync(PocketIdSimHost.AuthorizeUrl("loop", redirectUri: redirectUri), cookie);
+
+        Assert.Equal(matches ? HttpStatusCode.Redirect : HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
     [Theory] // §11.6 wildcard matcher: * = one host label / port / path segment, ** = many path segments
     [InlineData("https://*.example.com:8007", "https://pbs.example.com:8007", true)]
     [InlineData("https://*.example.com:8007", "https://a.b.example.com:8007", false)]

@@ -1,0 +1,215 @@
+using System.Net;
+using PbsPocketIdWizard.Core.Http;
+using PbsPocketIdWizard.Core.Pbs;
+using PbsPocketIdWizard.Core.Pbs.Models;
+using PbsPocketIdWizard.Core.Wizard;
+
+namespace PbsPocketIdWizard.Core.Steps;
+
+/// <summary>
+/// The pause: the admin signs in to PBS with Pocket ID once, PBS auto-creates the user (pbs-api.md §5.4), and the
+/// wizard sees it appear. Alternatively users are pre-created (§5.2) so permissions can be granted before a sign-in.
+/// </summary>
+public sealed class FirstSignInStep(ApiClientFactory clients, RunJournal journal, TimeProvider time) : WizardStep
+{
+    /// <summary>Gentle polling: never more than one request per 2 s, backing off to 10 s while nothing happens.</summary>
+    public static readonly TimeSpan MinPollInterval = TimeSpan.FromSeconds(2);
+
+    public static readonly TimeSpan MaxPollInterval = TimeSpan.FromSeconds(10);
+
+    public override WizardStepId Id => WizardStepId.FirstSignIn;
+
+    public override string Title => "First sign-in";
+
+    public override IReadOnlyList<FieldError> Validate(WizardState state)
+    {
+        var realm = state.Realm.Name;
+        var errors = new List<FieldError>();
+        if (state.FirstSignIn.SelectedUsers.Count == 0 && state.FirstSignIn.PreCreateUsers.Count == 0)
+        {
+            errors.Add(FieldError.ForStep(
+                $"Sign in to PBS once with Pocket ID (choose the realm '{realm}' on the PBS login page) and pick your user when it appears, or name users to create in PBS now."));
+        }
+
+        foreach (var user in state.FirstSignIn.PreCreateUsers)
+        {
+            var id = PbsRules.ToUserId(user, realm);
+            if (!PbsRules.IsValidUserId(id) || PbsRules.RealmOf(id) != realm)
+            {
+                errors.Add(new(nameof(FirstSignInInput.PreCreateUsers),
+                    $"'{user}' is not a valid PBS user name for realm {realm}: no spaces, ':' or '/', and at most 64 characters with '@{realm}'."));
+            }
+        }
+
+        foreach (var user in state.FirstSignIn.SelectedUsers)
+        {
+            if (!PbsRules.IsValidUserId(user) || PbsRules.RealmOf(user) != realm)
+            {
+                errors.Add(new(nameof(FirstSignInInput.SelectedUsers), $"'{user}' is not a user of the realm {realm}."));
+            }
+        }
+
+        return errors;
+    }
+
+    /// <summary>
+    /// Polls GET /access/users and reports each user of the run's realm not reported before (also recorded in
+    /// Results.DetectedUsers). Runs until cancelled; transient failures only slow the polling down.
+    /// </summary>
+    public async Task WatchForUsersAsync(WizardState state, Func<DetectedUser, Task> onNewUser, CancellationToken cancellationToken)
+    {
+        var client = clients.CreatePbs(state.Pbs);
+        var realm = state.Realm.Name;
+        var known = state.Results.DetectedUsers.Select(u => u.UserId).ToHashSet(StringComparer.Ordinal);
+        TimeSpan? delay = null;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var foundNew = false;
+            try
+            {
+                foreach (var user in await client.ListUsersAsync(cancellationToken))
+                {
+                    if (user.Realm != realm || !known.Add(user.UserId))
+                    {
+                        continue;
+                    }
+
+                    var detected = ToDetected(user);
+                    state.Results.DetectedUsers.Add(detected);
+                    foundNew = true;
+                    await onNewUser(detected);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (ExternalApiException)
+            {
+                // PBS busy or briefly unreachable: keep watching, more slowly.
+            }
+
+            // 2 s after a poll that found someone (or the first one), then 1.5× longer each quiet poll, up to 10 s.
+            delay = foundNew || delay is null ? MinPollInterval : TimeSpan.FromTicks(Math.Min(MaxPollInterval.Ticks, (long)(delay.Value.Ticks * 1.5)));
+            try
+            {
+                await Task.Delay(delay.Value, time, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    public override async Task<StepPlan> PlanAsync(WizardState state, CancellationToken cancellationToken)
+    {
+        var existing = await UserIdsAsync(state, cancellationToken);
+        var changes = new List<PlannedChange>();
+        foreach (var id in PreCreateIds(state))
+        {
+            changes.Add(existing.Contains(id)
+                ? new(ChangeKind.NoChange, "PBS user", $"{id} exists")
+                : new(ChangeKind.Create, "PBS user", $"{id} (pre-created, no password: signs in through Pocket ID)"));
+        }
+
+        foreach (var id in state.FirstSignIn.SelectedUsers)
+        {
+            changes.Add(new(ChangeKind.NoChange, "PBS user", existing.Contains(id) ? $"{id} signed in" : $"{id} (not found in PBS yet)"));
+        }
+
+        return new StepPlan(changes, InputFingerprint(state));
+    }
+
+    public override Task<StepOutcome> ApplyAsync(WizardState state, StepPlan plan, CancellationToken cancellationToken) =>
+        StepErrors.GuardAsync(async () =>
+        {
+            var client = clients.CreatePbs(state.Pbs);
+            var existing = await UserIdsAsync(state, cancellationToken);
+            foreach (var id in PreCreateIds(state))
+            {
+                if (existing.Contains(id))
+                {
+                    if (RunJournal.IsOurs(state, ResourceKind.PbsUser, id) && !state.CreatedByRun(ResourceKind.PbsUser).Contains(id))
+                    {
+                        await journal.DoneAsync(state, Id, ResourceKind.PbsUser, id, cancellationToken, detail: "found after an interrupted create");
+                    }
+
+                    continue;
+                }
+
+                await journal.PendingAsync(state, Id, ResourceKind.PbsUser, id, cancellationToken);
+                try
+                {
+                    // No password: for an OpenID user PBS would save the user and then answer 501 (§5.2).
+                    await client.CreateUserAsync(new PbsUserCreate { UserId = id, Comment = "Created by PbsPocketIdWizard" }, cancellationToken);
+                }
+                catch (ExternalApiException ex) when (StepErrors.IsAlreadyExists(ex))
+                {
+                    // An earlier attempt of this run got through.
+                }
+
+                await journal.DoneAsync(state, Id, ResourceKind.PbsUser, id, cancellationToken);
+            }
+
+            var missing = state.FirstSignIn.SelectedUsers.Where(u => !existing.Contains(u)).ToList();
+            if (missing.Count > 0)
+            {
+                return StepOutcome.Failure(new FieldError(nameof(FirstSignInInput.SelectedUsers),
+                    $"PBS has no user {string.Join(", ", missing)}: sign in to PBS with Pocket ID first (realm '{state.Realm.Name}'), or pre-create the user."));
+            }
+
+            foreach (var id in state.FirstSignIn.SelectedUsers.Concat(PreCreateIds(state)))
+            {
+                if (!state.Results.DetectedUsers.Any(u => u.UserId == id))
+                {
+                    state.Results.DetectedUsers.Add(new DetectedUser(id, null, null, time.GetUtcNow()));
+                }
+            }
+
+            return StepOutcome.Success($"Continuing with {string.Join(", ", state.FirstSignIn.SelectedUsers.Concat(PreCreateIds(state)).Distinct())}.");
+        }, string.Empty, "Preparing the PBS users");
+
+    public override Task<StepOutcome> VerifyAsync(WizardState state, CancellationToken cancellationToken) =>
+        StepErrors.GuardAsync(async () =>
+        {
+            var existing = await UserIdsAsync(state, cancellationToken);
+            var missing = state.FirstSignIn.SelectedUsers.Concat(PreCreateIds(state)).Where(u => !existing.Contains(u)).Distinct().ToList();
+            return missing.Count == 0
+                ? StepOutcome.Success("The users exist in PBS.")
+                : StepOutcome.Failure(new FieldError(nameof(FirstSignInInput.SelectedUsers), $"PBS has no user {string.Join(", ", missing)}: apply this step again."));
+        }, string.Empty, "Checking the PBS users");
+
+    public override Task<StepOutcome> UndoAsync(WizardState state, CancellationToken cancellationToken) =>
+        StepErrors.GuardAsync(async () =>
+        {
+            var client = clients.CreatePbs(state.Pbs);
+            foreach (var id in RunJournal.SentByRun(state, ResourceKind.PbsUser).Reverse())
+            {
+                try
+                {
+                    await client.DeleteUserAsync(id, cancellationToken);
+                }
+                catch (ExternalApiException ex) when (ex.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.BadRequest)
+                {
+                    // Already gone.
+                }
+
+                await journal.UndoneAsync(state, Id, ResourceKind.PbsUser, id, cancellationToken);
+            }
+
+            return StepOutcome.Success();
+        }, string.Empty, "Removing the pre-created PBS users");
+
+    private static IEnumerable<string> PreCreateIds(WizardState state) =>
+        state.FirstSignIn.PreCreateUsers.Select(u => PbsRules.ToUserId(u, state.Realm.Name)).Distinct(StringComparer.Ordinal);
+
+    private async Task<HashSet<string>> UserIdsAsync(WizardState state, CancellationToken cancellationToken) =>
+        (await clients.CreatePbs(state.Pbs).ListUsersAsync(cancellationToken)).Select(u => u.UserId).ToHashSet(StringComparer.Ordinal);
+
+    private DetectedUser ToDetected(PbsUser user)
+    {
+        var name = string.Join(' ', new[] { user.FirstName, user.LastName }.Where(n => !string.IsNullOrWhiteSpace(n)));
+        return new DetectedUser(user.UserId, user.Email, name.Length == 0 ? null : name, time.GetUtcNow());
+    }
+}

@@ -1,0 +1,408 @@
+using System.Net;
+using PbsPocketIdWizard.Core.Http;
+using PbsPocketIdWizard.Core.Pbs;
+using PbsPocketIdWizard.Core.PocketId;
+using PbsPocketIdWizard.Core.PocketId.Models;
+using PbsPocketIdWizard.Core.Wizard;
+
+namespace PbsPocketIdWizard.Core.Steps;
+
+/// <summary>
+/// Creates (or finds) the Pocket ID OIDC client for PBS: callback = the PBS origin with its port (pbs-api.md §7.5,
+/// pocket-id-api.md §11.6) plus extra URLs, optional logo (never leaving a half-made client), optional restriction to
+/// Pocket ID groups (isGroupRestricted + allowed-user-groups, §8), and a client secret handed straight to PBS.
+/// </summary>
+public sealed class OidcClientStep(ApiClientFactory clients, RunJournal journal) : WizardStep
+{
+    public const long MaxLogoBytes = 2 * 1024 * 1024;
+
+    /// <summary>The logo types the product offers (Pocket ID decides by extension, §7.1).</summary>
+    public static readonly IReadOnlyList<string> LogoExtensions = ["png", "svg", "jpg", "jpeg", "webp"];
+
+    private const string ClientResource = "Pocket ID OIDC client";
+
+    public override WizardStepId Id => WizardStepId.OidcClient;
+
+    public override string Title => "OIDC client";
+
+    public override IReadOnlyList<FieldError> Validate(WizardState state)
+    {
+        var input = state.Client;
+        var errors = new List<FieldError>();
+        var name = input.Name?.Trim() ?? string.Empty;
+        if (name.Length is < 2 or > 50)
+        {
+            errors.Add(new(nameof(OidcClientInput.Name), "Enter a client name of 2 to 50 characters, e.g. Proxmox Backup Server."));
+        }
+
+        if (!PbsAddress.TryParse(state.Pbs.Url, out _, out _))
+        {
+            errors.Add(FieldError.ForStep("The PBS address is missing or invalid: complete the Proxmox Backup Server step first (the callback URL is derived from it)."));
+        }
+
+        foreach (var url in input.ExtraCallbackUrls.Where(u => !string.IsNullOrWhiteSpace(u)))
+        {
+            if (!Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+            {
+                errors.Add(new(nameof(OidcClientInput.ExtraCallbackUrls), $"'{url}' is not a web address; an extra callback URL looks like https://pbs.example.com (a reverse proxy origin)."));
+            }
+        }
+
+        if (!string.IsNullOrWhiteSpace(input.LogoFileName))
+        {
+            var extension = Path.GetExtension(input.LogoFileName).TrimStart('.').ToLowerInvariant();
+            if (!LogoExtensions.Contains(extension))
+            {
+                errors.Add(new(nameof(OidcClientInput.LogoFileName), "The logo must be a PNG, SVG, JPG or WEBP file."));
+            }
+            else if (input.LogoContent is null or { Length: 0 })
+            {
+                errors.Add(new(nameof(OidcClientInput.LogoFileName), "The logo file is empty or was not uploaded; choose it again."));
+            }
+            else if (input.LogoContent.Length > MaxLogoBytes - 4096)
+            {
+                // Pocket ID limits the whole multipart body to 2 MiB (§7.1): leave room for the form framing.
+                errors.Add(new(nameof(OidcClientInput.LogoFileName), "The logo must be smaller than 2 MiB."));
+            }
+        }
+
+        if (input.AllowedGroups.Any(string.IsNullOrWhiteSpace))
+        {
+            errors.Add(new(nameof(OidcClientInput.AllowedGroups), "Remove the empty group name."));
+        }
+
+        return errors;
+    }
+
+    /// <summary>The PBS origin with its port, then the extra URLs, without duplicates.</summary>
+    public static IReadOnlyList<string> CallbackUrlsFor(WizardState state)
+    {
+        var origin = PbsAddress.Parse(state.Pbs.Url).Origin;
+        return new[] { origin }.Concat(state.Client.ExtraCallbackUrls.Where(u => !string.IsNullOrWhiteSpace(u)).Select(u => u.Trim()))
+            .Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>A caller-chosen client id per run (pocket-id-api.md §17.4), so a lost create answer is found again by id.</summary>
+    public static string ClientIdFor(WizardState state) => $"pbs-{state.RunId:N}"[..16];
+
+    public override async Task<StepPlan> PlanAsync(WizardState state, CancellationToken cancellationToken)
+    {
+        var client = clients.CreatePocketId(state.PocketId);
+        var callbacks = CallbackUrlsFor(state);
+        var existing = await FindAsync(client, state, callbacks, cancellationToken);
+        var changes = new List<PlannedChange>();
+        if (existing is null)
+        {
+            changes.Add(new(ChangeKind.Create, ClientResource, $"'{state.Client.Name}' with callback {string.Join(", ", callbacks)}"));
+        }
+        else
+        {
+            var missing = callbacks.Except(existing.CallbackUrlList, StringComparer.Ordinal).ToList();
+            var restrict = state.Client.AllowedGroups.Count > 0 && !existing.IsGroupRestricted;
+            changes.Add(missing.Count > 0 || restrict
+                ? new(ChangeKind.Update, ClientResource, $"'{existing.Name}' ({existing.Id}): add callback {string.Join(", ", missing)}{(restrict ? ", restrict to groups" : string.Empty)}")
+                : new(ChangeKind.NoChange, ClientResource, $"'{existing.Name}' ({existing.Id}) already has callback {string.Join(", ", callbacks)}"));
+        }
+
+        if (state.Client.AllowedGroups.Count > 0)
+        {
+            var groups = await ResolveGroupsAsync(client, state.Client.AllowedGroups, cancellationToken);
+            var current = existing?.AllowedUserGroupList.Select(g => g.Id).ToHashSet(StringComparer.Ordinal) ?? [];
+            changes.Add(current.SetEquals(groups.Select(g => g.Id))
+                ? new(ChangeKind.NoChange, "Pocket ID allowed groups", string.Join(", ", state.Client.AllowedGroups))
+                : new(existing is null ? ChangeKind.Create : ChangeKind.Update, "Pocket ID allowed groups", $"only members of {string.Join(", ", state.Client.AllowedGroups)} may sign in"));
+        }
+
+        if (HasLogo(state))
+        {
+            changes.Add(existing?.HasLogo == true
+                ? new(ChangeKind.NoChange, "Pocket ID client logo", "already set")
+                : new(ChangeKind.Create, "Pocket ID client logo", state.Client.LogoFileName ?? string.Empty));
+        }
+
+        var secretKnown = existing is not null && state.Results.ClientId == existing.Id && state.Results.ClientSecret is not null;
+        changes.Add(secretKnown
+            ? new(ChangeKind.NoChange, "Pocket ID client secret", "already created by this run")
+            : new(ChangeKind.Create, "Pocket ID client secret", "created and handed to PBS directly (nothing to copy)"));
+        return new StepPlan(changes, InputFingerprint(state));
+    }
+
+    public override Task<StepOutcome> ApplyAsync(WizardState state, StepPlan plan, CancellationToken cancellationToken) =>
+        StepErrors.GuardAsync(() => ApplyCoreAsync(state, cancellationToken), string.Empty, "Setting up the Pocket ID OIDC client");
+
+    private async Task<StepOutcome> ApplyCoreAsync(WizardState state, CancellationToken cancellationToken)
+    {
+        var client = clients.CreatePocketId(state.PocketId);
+        var callbacks = CallbackUrlsFor(state);
+        var restrict = state.Client.AllowedGroups.Count > 0;
+
+        // Resolve groups first: a typo must not leave a client behind.
+        var groups = restrict ? await ResolveGroupsAsync(client, state.Client.AllowedGroups, cancellationToken) : [];
+
+        var existing = await FindAsync(client, state, callbacks, cancellationToken);
+        var createdNow = false;
+        if (existing is null)
+        {
+            existing = await CreateAsync(client, state, callbacks, restrict, cancellationToken);
+            createdNow = true;
+        }
+        else
+        {
+            if (RunJournal.IsOurs(state, ResourceKind.PocketIdClient, existing.Id) && !state.CreatedByRun(ResourceKind.PocketIdClient).Contains(existing.Id))
+            {
+                // Sent by this run earlier, answer lost: it is ours.
+                await journal.DoneAsync(state, Id, ResourceKind.PocketIdClient, existing.Id, cancellationToken, detail: "found after an interrupted create");
+            }
+
+            var missing = callbacks.Except(existing.CallbackUrlList, StringComparer.Ordinal).ToList();
+            if (missing.Count > 0 || (restrict && !existing.IsGroupRestricted))
+            {
+                await journal.PendingAsync(state, Id, ResourceKind.PocketIdClient, existing.Id, cancellationToken, RunJournal.Update);
+                existing = await client.UpdateOidcClientAsync(existing.Id, c => c with
+                {
+                    CallbackUrls = [.. c.CallbackUrls, .. missing],
+                    IsGroupRestricted = c.IsGroupRestricted || restrict,
+                }, cancellationToken);
+                await journal.DoneAsync(state, Id, ResourceKind.PocketIdClient, existing.Id, cancellationToken, RunJournal.Update, $"callbacks {string.Join(", ", missing)}");
+            }
+        }
+
+        state.Results.ClientId = existing.Id;
+        state.Results.CallbackUrls = callbacks.ToList();
+
+        if (HasLogo(state) && !existing.HasLogo)
+        {
+            var logo = await UploadLogoAsync(client, state, existing.Id, createdNow, cancellationToken);
+            if (logo is not null)
+            {
+                return logo;
+            }
+        }
+
+        if (restrict)
+        {
+            var current = existing.AllowedUserGroupList.Select(g => g.Id).ToHashSet(StringComparer.Ordinal);
+            if (!current.SetEquals(groups.Select(g => g.Id)))
+            {
+                await journal.PendingAsync(state, Id, ResourceKind.PocketIdAllowedGroups, existing.Id, cancellationToken, RunJournal.Update);
+                await client.SetAllowedUserGroupsAsync(existing.Id, groups.Select(g => g.Id).ToList(), cancellationToken);
+                await journal.DoneAsync(state, Id, ResourceKind.PocketIdAllowedGroups, existing.Id, cancellationToken, RunJournal.Update, string.Join(", ", groups.Select(g => g.Name)));
+            }
+        }
+
+        if (state.Results.ClientSecret is null || !state.Journal.Any(e =>
+                e.Resource == ResourceKind.PocketIdClientSecret && e.ResourceId == existing.Id && e.Outcome == JournalOutcome.Done))
+        {
+            // The value is shown once (pocket-id-api.md §6); it goes straight into the state (encrypted at rest) and PBS.
+            await journal.PendingAsync(state, Id, ResourceKind.PocketIdClientSecret, existing.Id, cancellationToken);
+            state.Results.ClientSecret = await client.CreateClientSecretAsync(existing.Id, state.Results.PocketIdVersion, cancellationToken);
+            await journal.DoneAsync(state, Id, ResourceKind.PocketIdClientSecret, existing.Id, cancellationToken);
+        }
+
+        return StepOutcome.Success($"OIDC client '{existing.Name}' ({existing.Id}) is ready with callback {string.Join(", ", callbacks)}.");
+    }
+
+    public override Task<StepOutcome> VerifyAsync(WizardState state, CancellationToken cancellationToken) =>
+        StepErrors.GuardAsync(async () =>
+        {
+            if (state.Results.ClientId is null || state.Results.ClientSecret is null)
+            {
+                return StepOutcome.Failure("The OIDC client has not been created yet: apply this step first.");
+            }
+
+            var client = clients.CreatePocketId(state.PocketId);
+            var found = await client.FindOidcClientAsync(state.Results.ClientId, cancellationToken);
+            if (found is null)
+            {
+                return StepOutcome.Failure($"Pocket ID no longer has the OIDC client {state.Results.ClientId}: apply this step again to recreate it.");
+            }
+
+            var errors = new List<FieldError>();
+            var missing = CallbackUrlsFor(state).Except(found.CallbackUrlList, StringComparer.Ordinal).ToList();
+            if (missing.Count > 0)
+            {
+                errors.Add(FieldError.ForStep($"The OIDC client lacks the callback URL {string.Join(", ", missing)}: apply this step again."));
+            }
+
+            if (state.Client.AllowedGroups.Count > 0)
+            {
+                var names = found.AllowedUserGroupList.Select(g => g.Name).ToHashSet(StringComparer.Ordinal);
+                if (!found.IsGroupRestricted || !state.Client.AllowedGroups.All(names.Contains))
+                {
+                    errors.Add(new(nameof(OidcClientInput.AllowedGroups), "The OIDC client is not restricted to the chosen groups: apply this step again."));
+                }
+            }
+
+            if (HasLogo(state) && !found.HasLogo)
+            {
+                errors.Add(new(nameof(OidcClientInput.LogoFileName), "The OIDC client has no logo yet: apply this step again."));
+            }
+
+            return errors.Count == 0 ? StepOutcome.Success($"OIDC client {found.Id} checked.") : StepOutcome.Failure([.. errors]);
+        }, string.Empty, "Checking the Pocket ID OIDC client");
+
+    public override Task<StepOutcome> UndoAsync(WizardState state, CancellationToken cancellationToken) =>
+        StepErrors.GuardAsync(async () =>
+        {
+            var client = clients.CreatePocketId(state.PocketId);
+            foreach (var id in RunJournal.SentByRun(state, ResourceKind.PocketIdClient).Reverse())
+            {
+                // Deleting the client also removes its secrets, logo and group links.
+                await client.DeleteOidcClientAsync(id, cancellationToken);
+                await journal.UndoneAsync(state, Id, ResourceKind.PocketIdClient, id, cancellationToken);
+                if (state.Results.ClientId == id)
+                {
+                    state.Results.ClientId = null;
+                    state.Results.ClientSecret = null;
+                }
+            }
+
+            return StepOutcome.Success();
+        }, string.Empty, "Removing the Pocket ID OIDC client");
+
+    private static bool HasLogo(WizardState state) =>
+        !string.IsNullOrWhiteSpace(state.Client.LogoFileName) && state.Client.LogoContent is { Length: > 0 };
+
+    /// <summary>
+    /// This run's client (journal, even if only Pending), else the one the state names, else one with the same name
+    /// that already has the PBS callback (names are not unique, pocket-id-api.md §5.1).
+    /// </summary>
+    private static async Task<PocketIdOidcClient?> FindAsync(PocketIdClient client, WizardState state, IReadOnlyList<string> callbacks, CancellationToken cancellationToken)
+    {
+        var candidates = RunJournal.SentByRun(state, ResourceKind.PocketIdClient).Reverse().ToList();
+        if (state.Results.ClientId is { } known && !candidates.Contains(known))
+        {
+            candidates.Add(known);
+        }
+
+        foreach (var id in candidates)
+        {
+            if (await client.FindOidcClientAsync(id, cancellationToken) is { } found)
+            {
+                return found;
+            }
+        }
+
+        var byName = await client.ListOidcClientsAsync(state.Client.Name.Trim(), cancellationToken);
+        var match = byName.FirstOrDefault(c => c.Name == state.Client.Name.Trim() && c.CallbackUrlList.Contains(callbacks[0], StringComparer.Ordinal));
+        // The list DTO may omit allowed groups (§5.1: it carries a count); read the full client.
+        return match is null ? null : await client.GetOidcClientAsync(match.Id, cancellationToken);
+    }
+
+    private async Task<PocketIdOidcClient> CreateAsync(PocketIdClient client, WizardState state, IReadOnlyList<string> callbacks, bool restrict, CancellationToken cancellationToken)
+    {
+        var id = ClientIdFor(state);
+        var body = new PocketIdOidcClientWrite
+        {
+            Id = id,
+            Name = state.Client.Name.Trim(),
+            CallbackUrls = callbacks,
+            LaunchUrl = callbacks[0],
+            // Confidential client; PKCE not required (PBS uses it anyway, pocket-id-api.md §11.4).
+            IsPublic = false,
+            PkceEnabled = false,
+            // Restriction needs the flag first, then the group list (§8).
+            IsGroupRestricted = restrict,
+        };
+
+        await journal.PendingAsync(state, Id, ResourceKind.PocketIdClient, id, cancellationToken);
+        PocketIdOidcClient created;
+        try
+        {
+            created = await client.CreateOidcClientAsync(body, cancellationToken);
+        }
+        catch (ExternalApiException ex) when (StepErrors.IsAlreadyExists(ex) || ex.StatusCode == HttpStatusCode.Conflict)
+        {
+            // The id is this run's: an earlier attempt got through (409 client_id_already_exists, §4.3).
+            created = await client.GetOidcClientAsync(id, cancellationToken);
+        }
+
+        await journal.DoneAsync(state, Id, ResourceKind.PocketIdClient, created.Id, cancellationToken);
+        return created;
+    }
+
+    /// <summary>Uploads the logo; on failure removes a client created by this very Apply so nothing half-made is left.</summary>
+    private async Task<StepOutcome?> UploadLogoAsync(PocketIdClient client, WizardState state, string clientId, bool createdNow, CancellationToken cancellationToken)
+    {
+        await journal.PendingAsync(state, Id, ResourceKind.PocketIdClientLogo, clientId, cancellationToken);
+        try
+        {
+            await client.UploadLogoAsync(clientId, (state.Client.LogoFileName ?? "logo.png").Trim(), state.Client.LogoContent ?? [], cancellationToken);
+            await journal.DoneAsync(state, Id, ResourceKind.PocketIdClientLogo, clientId, cancellationToken);
+            return null;
+        }
+        catch (ExternalApiException uploadError)
+        {
+            // The answer may have been lost after Pocket ID stored the logo: check before undoing anything.
+            if (uploadError.StatusCode is null && await TryHasLogoAsync(client, clientId, cancellationToken))
+            {
+                await journal.DoneAsync(state, Id, ResourceKind.PocketIdClientLogo, clientId, cancellationToken);
+                return null;
+            }
+
+            await journal.FailedAsync(state, Id, ResourceKind.PocketIdClientLogo, clientId, uploadError.Detail, cancellationToken);
+            var advice = uploadError.StatusCode is HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.UnsupportedMediaType or HttpStatusCode.BadRequest
+                ? "Use a PNG, SVG, JPG or WEBP file under 2 MiB, or remove the logo"
+                : "Apply again when Pocket ID answers";
+            if (!createdNow)
+            {
+                return StepOutcome.Failure(StepErrors.From(uploadError, nameof(OidcClientInput.LogoFileName), "Uploading the logo",
+                    $"The client itself is in place. {advice}, then apply again; the upload is retried."));
+            }
+
+            try
+            {
+                await client.DeleteOidcClientAsync(clientId, cancellationToken);
+                await journal.UndoneAsync(state, Id, ResourceKind.PocketIdClient, clientId, cancellationToken);
+                state.Results.ClientId = null;
+                return StepOutcome.Failure(StepErrors.From(uploadError, nameof(OidcClientInput.LogoFileName), "Uploading the logo",
+                    $"The client just created was removed again, so nothing half-made is left. {advice}, then apply again."));
+            }
+            catch (ExternalApiException)
+            {
+                return StepOutcome.Failure(StepErrors.From(uploadError, nameof(OidcClientInput.LogoFileName), "Uploading the logo",
+                    $"The client {clientId} could not be removed either; it is recorded, and applying again finishes it (the upload is retried). {advice}."));
+            }
+        }
+    }
+
+    private static async Task<bool> TryHasLogoAsync(PocketIdClient client, string clientId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await client.FindOidcClientAsync(clientId, cancellationToken))?.HasLogo == true;
+        }
+        catch (ExternalApiException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<IReadOnlyList<PocketIdUserGroup>> ResolveGroupsAsync(PocketIdClient client, IReadOnlyList<string> names, CancellationToken cancellationToken)
+    {
+        var all = await client.ListUserGroupsAsync(null, cancellationToken);
+        var resolved = new List<PocketIdUserGroup>();
+        var unknown = new List<string>();
+        foreach (var name in names.Select(n => n.Trim()).Distinct(StringComparer.Ordinal))
+        {
+            // The groups claim carries `name`; accept the friendly name too, as the admin sees it in the UI (§9).
+            var group = all.FirstOrDefault(g => g.Name == name) ?? all.FirstOrDefault(g => string.Equals(g.FriendlyName, name, StringComparison.Ordinal));
+            if (group is null)
+            {
+                unknown.Add(name);
+            }
+            else
+            {
+                resolved.Add(group);
+            }
+        }
+
+        if (unknown.Count > 0)
+        {
+            throw new WizardStepException(new FieldError(nameof(OidcClientInput.AllowedGroups),
+                $"Pocket ID has no user group named {string.Join(", ", unknown.Select(u => $"'{u}'"))}: create it in Pocket ID → User Groups, or remove it here."));
+        }
+
+        return resolved;
+    }
+}

@@ -1,0 +1,293 @@
+using System.Net;
+using PbsPocketIdWizard.Core.Http;
+using PbsPocketIdWizard.Core.Pbs;
+using PbsPocketIdWizard.Core.Pbs.Models;
+using PbsPocketIdWizard.Core.Wizard;
+
+namespace PbsPocketIdWizard.Core.Steps;
+
+/// <summary>
+/// Creates or updates the PBS OpenID realm (pbs-api.md §3) with Pocket ID's issuer exactly as discovered, the client id
+/// and secret, autocreate, the username claim (create-only) and `default` (3.3.7+, always resent on update), then asks
+/// PBS itself for an auth-url (§7.1), which proves PBS reaches and trusts Pocket ID.
+/// </summary>
+public sealed class PbsRealmStep(ApiClientFactory clients, RunJournal journal) : WizardStep
+{
+    private const string RealmResource = "PBS OpenID realm";
+
+    public override WizardStepId Id => WizardStepId.PbsRealm;
+
+    public override string Title => "PBS realm";
+
+    public override IReadOnlyList<FieldError> Validate(WizardState state)
+    {
+        var input = state.Realm;
+        var errors = new List<FieldError>();
+        if (!PbsRules.IsValidRealmName(input.Name))
+        {
+            errors.Add(new(nameof(RealmInput.Name),
+                "The realm name must be 2 to 32 characters: letters, digits, '_', '.', '-', starting with a letter, digit or '_' (e.g. PocketID)."));
+        }
+
+        if (!PbsRules.UsernameClaims.Contains(input.UsernameClaim))
+        {
+            errors.Add(new(nameof(RealmInput.UsernameClaim), "Choose the username claim: username (Pocket ID's user name), email or subject (the user's UUID)."));
+        }
+
+        if (input.Comment is { } comment && (comment.Length > 128 || comment.Any(char.IsControl)))
+        {
+            errors.Add(new(nameof(RealmInput.Comment), "The comment must be one line of at most 128 characters."));
+        }
+
+        if (input.Default && !state.Results.PbsSupportsDefaultRealm)
+        {
+            errors.Add(new(nameof(RealmInput.Default),
+                $"PBS {state.Results.PbsVersion} has no \"default realm\" option (it came with 3.3.7 / 3.4): untick it, or update PBS."));
+        }
+
+        if (state.Results.Issuer is null || state.Results.ClientId is null || state.Results.ClientSecret is null)
+        {
+            errors.Add(FieldError.ForStep("The Pocket ID issuer and OIDC client are not known yet: complete the Pocket ID and OIDC client steps first."));
+        }
+
+        return errors;
+    }
+
+    public override async Task<StepPlan> PlanAsync(WizardState state, CancellationToken cancellationToken)
+    {
+        var client = clients.CreatePbs(state.Pbs);
+        var name = state.Realm.Name;
+        var conflict = await ConflictAsync(client, name, cancellationToken);
+        if (conflict is not null)
+        {
+            throw new WizardStepException(conflict);
+        }
+
+        var existing = await FindAsync(client, name, cancellationToken);
+        if (existing is null)
+        {
+            return new StepPlan(
+            [
+                new(ChangeKind.Create, RealmResource, $"'{name}': issuer {state.Results.Issuer}, client {state.Results.ClientId}, username claim {state.Realm.UsernameClaim}" +
+                    $"{(state.Realm.Autocreate ? ", autocreate users" : string.Empty)}{(state.Realm.Default ? ", default realm" : string.Empty)}"),
+            ], InputFingerprint(state));
+        }
+
+        var claimError = UsernameClaimError(state, existing.Value);
+        if (claimError is not null)
+        {
+            throw new WizardStepException(claimError);
+        }
+
+        var differences = Differences(state, existing.Value);
+        return new StepPlan(
+        [
+            differences.Count == 0
+                ? new(ChangeKind.NoChange, RealmResource, $"'{name}' already uses issuer {state.Results.Issuer} and client {state.Results.ClientId}")
+                : new(ChangeKind.Update, RealmResource, $"'{name}': change {string.Join(", ", differences)}"),
+        ], InputFingerprint(state));
+    }
+
+    public override Task<StepOutcome> ApplyAsync(WizardState state, StepPlan plan, CancellationToken cancellationToken) =>
+        StepErrors.GuardAsync(() => ApplyCoreAsync(state, cancellationToken), string.Empty, "Setting up the PBS realm");
+
+    private async Task<StepOutcome> ApplyCoreAsync(WizardState state, CancellationToken cancellationToken)
+    {
+        var client = clients.CreatePbs(state.Pbs);
+        var name = state.Realm.Name;
+        var conflict = await ConflictAsync(client, name, cancellationToken);
+        if (conflict is not null)
+        {
+            return StepOutcome.Failure(conflict);
+        }
+
+        var existing = await FindAsync(client, name, cancellationToken);
+        if (existing is null)
+        {
+            await journal.PendingAsync(state, Id, ResourceKind.PbsRealm, name, cancellationToken);
+            try
+            {
+                await client.CreateOpenIdRealmAsync(Desired(state), cancellationToken);
+            }
+            catch (ExternalApiException ex) when (StepErrors.IsAlreadyExists(ex) && RunJournal.IsOurs(state, ResourceKind.PbsRealm, name))
+            {
+                // An earlier attempt of this run got through; the comparison below brings it in line.
+            }
+
+            await journal.DoneAsync(state, Id, ResourceKind.PbsRealm, name, cancellationToken);
+            existing = await FindAsync(client, name, cancellationToken)
+                ?? throw new ExternalApiException(ExternalService.Pbs, HttpStatusCode.OK, $"the realm {name} was created but cannot be read back");
+        }
+        else if (RunJournal.IsOurs(state, ResourceKind.PbsRealm, name) && !state.CreatedByRun(ResourceKind.PbsRealm).Contains(name))
+        {
+            await journal.DoneAsync(state, Id, ResourceKind.PbsRealm, name, cancellationToken, detail: "found after an interrupted create");
+        }
+
+        if (UsernameClaimError(state, existing.Value) is { } claimError)
+        {
+            return StepOutcome.Failure(claimError);
+        }
+
+        var differences = Differences(state, existing.Value);
+        if (differences.Count > 0)
+        {
+            await journal.PendingAsync(state, Id, ResourceKind.PbsRealm, name, cancellationToken, RunJournal.Update);
+            await client.UpdateOpenIdRealmAsync(name, new PbsOpenIdRealmUpdate
+            {
+                IssuerUrl = state.Results.Issuer,
+                ClientId = state.Results.ClientId,
+                ClientKey = SecretOf(state),
+                Autocreate = state.Realm.Autocreate,
+                // PBS clears `default` on any PUT that does not send it (§3.3): always resend it where it exists.
+                Default = state.Results.PbsSupportsDefaultRealm ? state.Realm.Default : null,
+                Digest = existing.Digest,
+            }, cancellationToken);
+            await journal.DoneAsync(state, Id, ResourceKind.PbsRealm, name, cancellationToken, RunJournal.Update, string.Join(", ", differences));
+        }
+
+        var check = await CheckAuthUrlAsync(client, state, cancellationToken);
+        return check ?? StepOutcome.Success(
+            $"PBS realm '{name}' {(differences.Count == 0 ? "is in place" : "is set up")}, and PBS reached Pocket ID at {state.Results.Issuer}.");
+    }
+
+    public override Task<StepOutcome> VerifyAsync(WizardState state, CancellationToken cancellationToken) =>
+        StepErrors.GuardAsync(async () =>
+        {
+            var client = clients.CreatePbs(state.Pbs);
+            var existing = await FindAsync(client, state.Realm.Name, cancellationToken);
+            if (existing is null)
+            {
+                return StepOutcome.Failure($"PBS has no OpenID realm '{state.Realm.Name}': apply this step again.");
+            }
+
+            var differences = Differences(state, existing.Value);
+            if (differences.Count > 0)
+            {
+                return StepOutcome.Failure($"The PBS realm '{state.Realm.Name}' differs in {string.Join(", ", differences)}: apply this step again.");
+            }
+
+            return await CheckAuthUrlAsync(client, state, cancellationToken)
+                ?? StepOutcome.Success($"PBS realm '{state.Realm.Name}' checked; PBS reaches Pocket ID.");
+        }, string.Empty, "Checking the PBS realm");
+
+    public override Task<StepOutcome> UndoAsync(WizardState state, CancellationToken cancellationToken) =>
+        StepErrors.GuardAsync(async () =>
+        {
+            var client = clients.CreatePbs(state.Pbs);
+            foreach (var name in RunJournal.SentByRun(state, ResourceKind.PbsRealm).Reverse())
+            {
+                try
+                {
+                    await client.DeleteOpenIdRealmAsync(name, cancellationToken);
+                }
+                catch (ExternalApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+                {
+                    // Already gone (§3.3: DELETE of a missing realm is 404).
+                }
+
+                await journal.UndoneAsync(state, Id, ResourceKind.PbsRealm, name, cancellationToken);
+            }
+
+            return StepOutcome.Success();
+        }, string.Empty, "Removing the PBS realm");
+
+    private PbsOpenIdRealm Desired(WizardState state) => new()
+    {
+        Realm = state.Realm.Name,
+        // The issuer exactly as Pocket ID serves it: PBS compares it string-for-string (§7.6).
+        IssuerUrl = state.Results.Issuer ?? string.Empty,
+        ClientId = state.Results.ClientId ?? string.Empty,
+        ClientKey = SecretOf(state),
+        Autocreate = state.Realm.Autocreate,
+        UsernameClaim = state.Realm.UsernameClaim,
+        Comment = string.IsNullOrWhiteSpace(state.Realm.Comment) ? null : state.Realm.Comment.Trim(),
+        // Older PBS rejects the key entirely (§3.2).
+        Default = state.Results.PbsSupportsDefaultRealm && state.Realm.Default ? true : null,
+    };
+
+    /// <summary>Validate guarantees the secret; a state loaded without it fails clearly instead of sending an empty key.</summary>
+    private static string SecretOf(WizardState state) =>
+        state.Results.ClientSecret?.Reveal() ?? throw new WizardStepException(FieldError.ForStep(
+            "The OIDC client secret of this run is missing: apply the OIDC client step again (a new secret is created and handed to PBS)."));
+
+    /// <summary>What differs between the realm and the inputs (the username claim is checked separately).</summary>
+    private static List<string> Differences(WizardState state, PbsOpenIdRealm realm)
+    {
+        var differences = new List<string>();
+        if (realm.IssuerUrl != state.Results.Issuer)
+        {
+            differences.Add($"issuer ({realm.IssuerUrl} → {state.Results.Issuer})");
+        }
+
+        if (realm.ClientId != state.Results.ClientId)
+        {
+            differences.Add($"client id ({realm.ClientId} → {state.Results.ClientId})");
+        }
+
+        if (state.Results.ClientSecret is null || realm.ClientKey != state.Results.ClientSecret.Reveal())
+        {
+            differences.Add("client key");
+        }
+
+        if ((realm.Autocreate ?? false) != state.Realm.Autocreate)
+        {
+            differences.Add($"autocreate ({(state.Realm.Autocreate ? "on" : "off")})");
+        }
+
+        if (state.Results.PbsSupportsDefaultRealm && (realm.Default ?? false) != state.Realm.Default)
+        {
+            differences.Add($"default realm ({(state.Realm.Default ? "on" : "off")})");
+        }
+
+        return differences;
+    }
+
+    private static FieldError? UsernameClaimError(WizardState state, PbsOpenIdRealm realm)
+    {
+        // Unset means `sub`, which the UI calls "subject" (§7.4).
+        var current = realm.UsernameClaim ?? "subject";
+        var same = current == state.Realm.UsernameClaim || (current == "sub" && state.Realm.UsernameClaim == "subject");
+        return same ? null : new FieldError(nameof(RealmInput.UsernameClaim),
+            $"The PBS realm '{realm.Realm}' already exists with username claim '{current}'. PBS cannot change the username claim after a realm is created (pbs-api.md §3.2). " +
+            $"Choose '{current}' here to keep the realm, or choose another realm name.");
+    }
+
+    /// <summary>A realm of another type with the same name (names are unique across all types, §3.3).</summary>
+    private static async Task<FieldError?> ConflictAsync(PbsClient client, string name, CancellationToken cancellationToken)
+    {
+        var domains = await client.GetDomainsAsync(cancellationToken);
+        var other = domains.FirstOrDefault(d => d.Realm == name && d.Type != "openid");
+        return other is null ? null : new FieldError(nameof(RealmInput.Name),
+            $"PBS already has a {other.Type} realm named '{name}'; realm names are unique across all types. Choose another name.");
+    }
+
+    private static async Task<PbsWithDigest<PbsOpenIdRealm>?> FindAsync(PbsClient client, string name, CancellationToken cancellationToken)
+    {
+        var domains = await client.GetDomainsAsync(cancellationToken);
+        if (!domains.Any(d => d.Realm == name && d.Type == "openid"))
+        {
+            return null;
+        }
+
+        return await client.GetOpenIdRealmAsync(name, cancellationToken);
+    }
+
+    /// <summary>POST auth-url (§7.1): PBS runs discovery against the issuer itself. Null when it worked.</summary>
+    private static async Task<StepOutcome?> CheckAuthUrlAsync(PbsClient client, WizardState state, CancellationToken cancellationToken)
+    {
+        var origin = PbsAddress.Parse(state.Pbs.Url).Origin;
+        try
+        {
+            var url = await client.GetOpenIdAuthUrlAsync(state.Realm.Name, origin, cancellationToken);
+            state.Results.RealmAuthUrlCheck = Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.GetLeftPart(UriPartial.Path) : "ok";
+            return null;
+        }
+        catch (ExternalApiException ex) when (ex.StatusCode is not null)
+        {
+            state.Results.RealmAuthUrlCheck = null;
+            return StepOutcome.Failure(FieldError.ForStep(
+                $"PBS could not use Pocket ID as the realm's issuer: PBS answered \"{ex.Detail}\". PBS itself (not this wizard) must reach {state.Results.Issuer}/.well-known/openid-configuration " +
+                "and trust its TLS certificate through the PBS host's system trust store: check DNS, firewall and reverse proxy from the PBS host, and that the issuer has no trailing slash. Then apply again."));
+        }
+    }
+}

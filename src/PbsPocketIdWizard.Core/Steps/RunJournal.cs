@@ -1,0 +1,49 @@
+using Microsoft.Extensions.DependencyInjection;
+using PbsPocketIdWizard.Core.Wizard;
+
+namespace PbsPocketIdWizard.Core.Steps;
+
+/// <summary>
+/// Writes journal lines for the steps. A Pending line is saved (when a store is registered) BEFORE the mutating call,
+/// so a crash right after sending is recognised on resume: the resource then found is ours. Done/Undone lines follow.
+/// </summary>
+public sealed class RunJournal(TimeProvider time, IServiceProvider services)
+{
+    public const string Create = "create";
+    public const string Update = "update";
+    public const string Delete = "delete";
+
+    public Task PendingAsync(WizardState state, WizardStepId step, ResourceKind kind, string id, CancellationToken cancellationToken, string action = Create) =>
+        WriteAsync(state, new JournalEntry(time.GetUtcNow(), step, action, kind, id, JournalOutcome.Pending), cancellationToken);
+
+    public Task DoneAsync(WizardState state, WizardStepId step, ResourceKind kind, string id, CancellationToken cancellationToken, string action = Create, string? detail = null) =>
+        WriteAsync(state, new JournalEntry(time.GetUtcNow(), step, action, kind, id, JournalOutcome.Done, detail), cancellationToken);
+
+    public Task UndoneAsync(WizardState state, WizardStepId step, ResourceKind kind, string id, CancellationToken cancellationToken) =>
+        WriteAsync(state, new JournalEntry(time.GetUtcNow(), step, Delete, kind, id, JournalOutcome.Undone), cancellationToken);
+
+    public Task FailedAsync(WizardState state, WizardStepId step, ResourceKind kind, string id, string detail, CancellationToken cancellationToken, string action = Create) =>
+        WriteAsync(state, new JournalEntry(time.GetUtcNow(), step, action, kind, id, JournalOutcome.Failed, detail), cancellationToken);
+
+    /// <summary>True when this run sent a create for the resource (maybe without seeing the answer), or confirmed one.</summary>
+    public static bool IsOurs(WizardState state, ResourceKind kind, string id)
+    {
+        var entries = state.Journal.Where(e => e.Resource == kind && e.ResourceId == id).ToList();
+        var lastUndone = entries.FindLastIndex(e => e.Outcome == JournalOutcome.Undone);
+        return entries.Skip(lastUndone + 1).Any(e => e.Action == Create && e.Outcome is JournalOutcome.Pending or JournalOutcome.Done);
+    }
+
+    /// <summary>Ids of a kind this run sent a create for (Pending or Done) and has not undone.</summary>
+    public static IReadOnlyList<string> SentByRun(WizardState state, ResourceKind kind) =>
+        state.Journal.Where(e => e.Resource == kind && e.Action == Create && e.Outcome is JournalOutcome.Pending or JournalOutcome.Done)
+            .Select(e => e.ResourceId).Distinct(StringComparer.Ordinal).Where(id => IsOurs(state, kind, id)).ToList();
+
+    private async Task WriteAsync(WizardState state, JournalEntry entry, CancellationToken cancellationToken)
+    {
+        state.Journal.Add(entry);
+        if (services.GetService<IWizardStateStore>() is { } store)
+        {
+            await store.SaveAsync(state, cancellationToken);
+        }
+    }
+}

@@ -1,7 +1,0 @@
-namespace PbsPocketIdWizard.Core.Tests;
-
-public sealed class PlaceholderTests
-{
-    [Fact]
-    public void Build_WhenSolutionCompiles_Passes() => Assert.True(true);
-}
