@@ -455,6 +455,11 @@ public sealed class WizardSession
         {
             throw;
         }
+        catch (WizardStepException ex)
+        {
+            // A conflict the admin must resolve, with field-keyed errors (e.g. a realm name taken by another type).
+            return new StepOutcome(false, ex.Errors, ex.Message);
+        }
         catch (Exception ex)
         {
             var message = DescribeFailure(step, ex);

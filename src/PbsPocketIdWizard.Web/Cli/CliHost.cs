@@ -1,4 +1,6 @@
+using PbsPocketIdWizard.Core;
 using PbsPocketIdWizard.Core.Http;
+using PbsPocketIdWizard.Core.Steps;
 using PbsPocketIdWizard.Core.Wizard;
 using PbsPocketIdWizard.Web.Hosting;
 using Serilog;
@@ -32,6 +34,8 @@ public static class CliHost
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.AddSerilog(serilog, dispose: true));
         services.AddSingleton(TimeProvider.System);
+        services.AddWizardCore();
+        services.AddSingleton<WatchForUsers>(sp => sp.GetRequiredService<FirstSignInStep>().WatchForUsersAsync);
         services.AddWizardSession();
         if (dataDirectory is null)
         {

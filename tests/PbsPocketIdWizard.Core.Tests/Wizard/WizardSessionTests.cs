@@ -232,6 +232,20 @@ public sealed class WizardSessionTests
     }
 
     [Fact]
+    public async Task RunCurrentStep_PlanFindsConflict_FailsWithTheStepsFieldErrors()
+    {
+        var session = await StartedSessionAsync();
+        _steps[WizardStepId.PocketIdConnection].ThrowOnPlan = new WizardStepException(new FieldError(nameof(RealmInput.Name), "An LDAP realm is already called PocketID."));
+
+        var outcome = await session.RunCurrentStepAsync(CancellationToken.None);
+
+        Assert.False(outcome.Succeeded);
+        Assert.Equal(nameof(RealmInput.Name), Assert.Single(outcome.Errors).Field);
+        Assert.Equal("An LDAP realm is already called PocketID.", outcome.Message);
+        Assert.Equal(StepStatus.Failed, session.StatusOf(WizardStepId.PocketIdConnection));
+    }
+
+    [Fact]
     public async Task Apply_WithoutPlan_RefusesAndChangesNothing()
     {
         var session = await StartedSessionAsync();
