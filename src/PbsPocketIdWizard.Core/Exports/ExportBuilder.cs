@@ -57,9 +57,9 @@ public static partial class ExportBuilder
         var lines = new List<string>
         {
             $"# Pocket ID ({baseUrl}): export POCKET_ID_API_KEY=<an admin API key> first",
-            "# 1. Create the OIDC client (its id is in the answer)",
+            "# Create the OIDC client (its id is in the answer)",
             $"curl -fsS -X POST {Quote($"{baseUrl}/api/oidc/clients")} {key} -H 'Content-Type: application/json' -d {Quote(body)}",
-            "# 2. Create its secret (shown once; it becomes the PBS realm's client key)",
+            "# Create its secret (shown once; it becomes the PBS realm's client key)",
         };
         if (SecretEndpointIsSingular(state.Results.PocketIdVersion))
         {
@@ -73,7 +73,7 @@ public static partial class ExportBuilder
 
         if (!string.IsNullOrEmpty(state.Client.LogoFileName))
         {
-            lines.Add("# 3. Upload the logo");
+            lines.Add("# Upload the logo");
             lines.Add($"curl -fsS -X POST {Quote($"{clientUrl}/logo?light=true")} {key} -F {Quote($"file=@{state.Client.LogoFileName}")}");
         }
 
@@ -115,26 +115,26 @@ public static partial class ExportBuilder
         var lines = new List<string>
         {
             $"# Proxmox Backup Server ({PbsOrigin(state.Pbs.Url)}): run as root on the PBS host",
-            "# 1. The OpenID realm (username-claim can only be set here)",
+            "# The OpenID realm (username-claim can only be set here)",
             create.ToString(),
         };
 
         if (state.FirstSignIn.PreCreateUsers.Count > 0)
         {
-            lines.Add("# 2. Users created ahead of their first sign-in");
+            lines.Add("# Users created ahead of their first sign-in");
             lines.AddRange(state.FirstSignIn.PreCreateUsers.Select(u => $"proxmox-backup-manager user create {Quote(UserId(u, realm.Name))}"));
         }
 
         if (state.Permissions.SetScopes)
         {
             // PBS clears `default` on any update that does not resend it (pbs-api.md §3.3).
-            lines.Add("# 3. The realm scopes (PBS adds openid itself and ignores groups)");
+            lines.Add("# The realm scopes (PBS adds openid itself and ignores groups)");
             lines.Add($"proxmox-backup-manager openid update {Quote(realm.Name)} --scopes {Quote(realm.Scopes)}" + (withDefault ? " --default 1" : string.Empty));
         }
 
         if (state.Permissions.Grants.Count > 0)
         {
-            lines.Add("# 4. Permissions (the users exist after their first sign-in)");
+            lines.Add("# Permissions (the users exist after their first sign-in)");
             lines.AddRange(state.Permissions.Grants.Select(g =>
                 $"proxmox-backup-manager acl update {Quote(g.Path)} {Quote(g.Role)} --auth-id {Quote(UserId(g.User, realm.Name))}" + (g.Propagate ? string.Empty : " --propagate 0")));
         }

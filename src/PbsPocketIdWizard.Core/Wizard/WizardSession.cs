@@ -298,7 +298,7 @@ public sealed class WizardSession
         catch (Exception ex)
         {
             // Typically "no such realm" or "no such user" before the earlier steps ran: everything here is still to do.
-            _logger.LogInformation("{StepId} cannot be planned before the earlier steps are applied ({ErrorType})", step.Id, ex.GetType().Name);
+            _logger.LogInformation("{StepId} cannot be planned before the earlier steps are applied ({ErrorType})", step.Id.ToString(), ex.GetType().Name);
             return (step, new StepPlan([new PlannedChange(ChangeKind.Create, step.Title, "after the steps before it are applied")], FingerprintOf(step)), null);
         }
     }

@@ -25,6 +25,8 @@ public sealed class EngineCommandRunner
     private static readonly JsonSerializerOptions PlanJsonOptions = new()
     {
         Converters = { new JsonStringEnumConverter() },
+        // Plain quotes and non-ASCII stay readable; this JSON goes to a terminal or a script, never into HTML.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     private readonly CliConsole _console;
