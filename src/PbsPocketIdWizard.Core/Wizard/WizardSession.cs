@@ -20,7 +20,7 @@ public sealed class WizardSession
     private readonly ILogger<WizardSession> _logger;
     private readonly Dictionary<WizardStepId, StepPlan> _plans = [];
     private readonly Dictionary<WizardStepId, StepOutcome> _outcomes = [];
-    private readonly SemaphoreSlim _saveLock = new(1, 1);
+    private readonly List<Task> _backgroundSaves = [];
     private WizardState? _state;
     private int _busy;
 
@@ -373,8 +373,13 @@ public sealed class WizardSession
     /// <summary>Waits for a save started by navigation or validation (those are synchronous for the UI).</summary>
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
-        await _saveLock.WaitAsync(cancellationToken);
-        _saveLock.Release();
+        Task[] pending;
+        lock (_backgroundSaves)
+        {
+            pending = [.. _backgroundSaves];
+        }
+
+        await Task.WhenAll(pending).WaitAsync(cancellationToken);
         await SaveAsync(cancellationToken);
     }
 
@@ -587,22 +592,22 @@ public sealed class WizardSession
 
     private WizardState NewState() => new() { RunId = Guid.NewGuid(), StartedAt = _time.GetUtcNow() };
 
-    private async Task SaveAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Hands the store a snapshot taken now. No lock here on purpose: steps also save (their journal) through the same
+    /// store, so only the store can order saves, and it keeps the one called last (see SqliteWizardStore).
+    /// </summary>
+    private Task SaveAsync(CancellationToken cancellationToken) =>
+        _store.SaveAsync(WizardSecrets.Snapshot(State), cancellationToken);
+
+    private void QueueSave()
     {
-        // Snapshot now, synchronously: a save waiting for the lock must not read the state while the flow changes it.
-        var snapshot = WizardSecrets.Snapshot(State);
-        await _saveLock.WaitAsync(cancellationToken);
-        try
+        var save = SaveInBackgroundAsync();
+        lock (_backgroundSaves)
         {
-            await _store.SaveAsync(snapshot, cancellationToken);
-        }
-        finally
-        {
-            _saveLock.Release();
+            _backgroundSaves.RemoveAll(t => t.IsCompleted);
+            _backgroundSaves.Add(save);
         }
     }
-
-    private void QueueSave() => _ = SaveInBackgroundAsync();
 
     private async Task SaveInBackgroundAsync()
     {

@@ -179,6 +179,26 @@ public sealed class SqliteWizardStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Save_OverlappingSavesOfOneRun_LastCalledWins()
+    {
+        var store = NewStore();
+        var state = SampleState(Start);
+        var saves = new List<Task>();
+        for (var i = 0; i < 5; i++)
+        {
+            state.Realm.Name = $"Realm{i}";
+            state.Journal.Add(new JournalEntry(Start.AddMinutes(10 + i), WizardStepId.Permissions, "create", ResourceKind.PbsAcl, $"acl-{i}", JournalOutcome.Done));
+            saves.Add(store.SaveAsync(state, CancellationToken.None));
+        }
+
+        await Task.WhenAll(saves);
+        var loaded = await NewStore().LoadAsync(state.RunId, CancellationToken.None);
+
+        Assert.Equal("Realm4", loaded!.Realm.Name);
+        Assert.Equal(7, loaded.Journal.Count);
+    }
+
+    [Fact]
     public async Task Session_RestartDuringRun_ResumesFromSqliteWithSecrets()
     {
         var steps = Enum.GetValues<WizardStepId>().Select(id => (IWizardStep)new NoOpStep(id)).ToList();
