@@ -69,7 +69,13 @@ public sealed class CliSimulatorFlowTests : IAsyncLifetime
         Assert.True(plan.Exit == CliExitCodes.Done, plan.Err);
         using (var doc = JsonDocument.Parse(plan.Out))
         {
-            Assert.Contains(doc.RootElement.GetProperty("changes").EnumerateArray(), c => c.GetProperty("kind").GetString() == "Create");
+            var changes = doc.RootElement.GetProperty("changes").EnumerateArray()
+                .Select(c => (Kind: c.GetProperty("kind").GetString(), Resource: c.GetProperty("resource").GetString(), Description: c.GetProperty("description").GetString())).ToList();
+            Assert.Contains(changes, c => c.Kind == "Create");
+            // Permissions is planned line by line before its realm exists, not as one generic line.
+            Assert.Contains(changes, c => c is { Kind: "Update", Resource: "PBS realm scopes" });
+            Assert.Contains(changes, c => c is { Kind: "Create", Resource: "PBS permission", Description: "Admin on / for alice@PocketID (once alice@PocketID exists: first sign-in or pre-created)" });
+            Assert.DoesNotContain(changes, c => c.Resource == "Permissions");
         }
 
         var (first, signIn) = await ApplyWithSignInAsync();
