@@ -33,6 +33,11 @@ public static class WebHostingExtensions
         builder.Services.TryAddSingletonTimeProvider();
         builder.Services.AddSingleton<AccessGate>();
 
+        // Demo mode: both simulators in-process; the prefill reads their addresses for a fresh run.
+        builder.Services.AddSingleton<DemoSimulators>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DemoSimulators>());
+        builder.Services.AddSingleton<WizardPrefill>();
+
         builder.Services.Configure<ForwardedHeadersOptions>(options =>
             options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost);
 
