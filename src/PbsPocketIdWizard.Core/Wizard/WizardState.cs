@@ -11,6 +11,13 @@ public sealed class WizardState
 
     public bool Undone { get; set; }
 
+    /// <summary>Left behind by an explicit "new run"; its secrets are wiped.</summary>
+    public bool Abandoned { get; set; }
+
+    /// <summary>Neither completed, undone nor abandoned: the run a restart resumes.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsActive => !Completed && !Undone && !Abandoned;
+
     public PocketIdConnectionInput PocketId { get; set; } = new();
 
     public PbsConnectionInput Pbs { get; set; } = new();
@@ -28,6 +35,9 @@ public sealed class WizardState
     public Dictionary<WizardStepId, StepStatus> Statuses { get; set; } = [];
 
     public WizardStepId CurrentStep { get; set; } = WizardStepId.PocketIdConnection;
+
+    /// <summary>The input fingerprint of the plan each step was last planned from (a restart can then tell a stale plan).</summary>
+    public Dictionary<WizardStepId, string> PlanFingerprints { get; set; } = [];
 
     public List<JournalEntry> Journal { get; set; } = [];
 

@@ -1,0 +1,244 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using System.Text.RegularExpressions;
+using PbsPocketIdWizard.Core.Http;
+using PbsPocketIdWizard.Core.Wizard;
+
+namespace PbsPocketIdWizard.Core.Exports;
+
+/// <summary>
+/// What a run did, in forms an admin can keep or replay by hand: the Pocket ID API calls (curl), the equivalent
+/// `proxmox-backup-manager` commands (pbs-api.md §10), and a JSON report. Secrets never appear: the API key is
+/// `$POCKET_ID_API_KEY`, the client secret `&lt;client-secret&gt;`.
+/// </summary>
+public static partial class ExportBuilder
+{
+    public const string ApiKeyVariable = "$POCKET_ID_API_KEY";
+    public const string ClientSecretPlaceholder = "<client-secret>";
+    public const string ClientIdPlaceholder = "<client-id>";
+
+    /// <summary>The default PBS port when the address has none (pbs-api.md §7.5: the callback is the origin with :8007).</summary>
+    public const int DefaultPbsPort = 8007;
+
+    private static readonly JsonSerializerOptions CurlBodyOptions = new()
+    {
+        // Keep the body readable inside single quotes; nothing here is HTML.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary>Both parts: the Pocket ID calls first, then the PBS commands, as one shell-style text.</summary>
+    public static string CliScript(WizardState state) =>
+        PocketIdCalls(state) + Environment.NewLine + PbsCommands(state);
+
+    /// <summary>The Pocket ID API calls (pocket-id-api.md §1, §5.4, §6, §7, §8) as curl lines.</summary>
+    public static string PocketIdCalls(WizardState state)
+    {
+        var baseUrl = state.PocketId.Url.TrimEnd('/');
+        var clientId = state.Results.ClientId ?? ClientIdPlaceholder;
+        var pbsOrigin = PbsOrigin(state.Pbs.Url);
+        var restricted = state.Client.AllowedGroups.Count > 0;
+        var key = $"-H \"X-API-Key: {ApiKeyVariable}\"";
+        var clientUrl = $"{baseUrl}/api/oidc/clients/{clientId}";
+
+        var body = JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["name"] = state.Client.Name,
+            ["callbackURLs"] = CallbackUrls(state),
+            ["logoutCallbackURLs"] = Array.Empty<string>(),
+            ["isPublic"] = false,
+            ["pkceEnabled"] = false,
+            ["isGroupRestricted"] = restricted,
+            ["launchURL"] = pbsOrigin,
+        }, CurlBodyOptions);
+
+        var lines = new List<string>
+        {
+            $"# Pocket ID ({baseUrl}): export POCKET_ID_API_KEY=<an admin API key> first",
+            "# Create the OIDC client (its id is in the answer)",
+            $"curl -fsS -X POST {Quote($"{baseUrl}/api/oidc/clients")} {key} -H 'Content-Type: application/json' -d {Quote(body)}",
+            "# Create its secret (shown once; it becomes the PBS realm's client key)",
+        };
+        if (SecretEndpointIsSingular(state.Results.PocketIdVersion))
+        {
+            lines.Add($"curl -fsS -X POST {Quote($"{clientUrl}/secret")} {key}");
+        }
+        else
+        {
+            lines.Add($"curl -fsS -X POST {Quote($"{clientUrl}/secrets")} {key}");
+            lines.Add("#    (Pocket ID 2.13 and older: POST .../secret instead of .../secrets)");
+        }
+
+        if (!string.IsNullOrEmpty(state.Client.LogoFileName))
+        {
+            lines.Add("# Upload the logo");
+            lines.Add($"curl -fsS -X POST {Quote($"{clientUrl}/logo?light=true")} {key} -F {Quote($"file=@{state.Client.LogoFileName}")}");
+        }
+
+        if (restricted)
+        {
+            var ids = string.Join(",", state.Client.AllowedGroups.Select(g => JsonSerializer.Serialize($"<id of group {g}>", CurlBodyOptions)));
+            lines.Add($"# Restrict the client to the groups {string.Join(", ", state.Client.AllowedGroups)} (ids: GET {baseUrl}/api/user-groups?search=NAME)");
+            lines.Add($"curl -fsS -X PUT {Quote($"{clientUrl}/allowed-user-groups")} {key} -H 'Content-Type: application/json' -d {Quote($"{{\"userGroupIds\":[{ids}]}}")}");
+        }
+
+        return string.Join(Environment.NewLine, lines) + Environment.NewLine;
+    }
+
+    /// <summary>The equivalent `proxmox-backup-manager` commands, run as root on the PBS host (pbs-api.md §10).</summary>
+    public static string PbsCommands(WizardState state)
+    {
+        var realm = state.Realm;
+        var issuer = state.Results.Issuer ?? state.PocketId.Url.TrimEnd('/');
+        var clientId = state.Results.ClientId ?? ClientIdPlaceholder;
+        var withDefault = realm.Default && state.Results.PbsSupportsDefaultRealm;
+
+        var create = new StringBuilder($"proxmox-backup-manager openid create {Quote(realm.Name)} --issuer-url {Quote(issuer)} --client-id {Quote(clientId)}")
+            .Append($" --client-key {Quote(ClientSecretPlaceholder)} --username-claim {Quote(realm.UsernameClaim)}");
+        if (realm.Autocreate)
+        {
+            create.Append(" --autocreate 1");
+        }
+
+        if (withDefault)
+        {
+            create.Append(" --default 1");
+        }
+
+        if (!string.IsNullOrWhiteSpace(realm.Comment))
+        {
+            create.Append($" --comment {Quote(realm.Comment.Trim())}");
+        }
+
+        var lines = new List<string>
+        {
+            $"# Proxmox Backup Server ({PbsOrigin(state.Pbs.Url)}): run as root on the PBS host",
+            "# The OpenID realm (username-claim can only be set here)",
+            create.ToString(),
+        };
+
+        if (state.FirstSignIn.PreCreateUsers.Count > 0)
+        {
+            lines.Add("# Users created ahead of their first sign-in");
+            lines.AddRange(state.FirstSignIn.PreCreateUsers.Select(u => $"proxmox-backup-manager user create {Quote(UserId(u, realm.Name))}"));
+        }
+
+        if (state.Permissions.SetScopes)
+        {
+            // PBS clears `default` on any update that does not resend it (pbs-api.md §3.3).
+            lines.Add("# The realm scopes (PBS adds openid itself and ignores groups)");
+            lines.Add($"proxmox-backup-manager openid update {Quote(realm.Name)} --scopes {Quote(realm.Scopes)}" + (withDefault ? " --default 1" : string.Empty));
+        }
+
+        if (state.Permissions.Grants.Count > 0)
+        {
+            lines.Add("# Permissions (the users exist after their first sign-in)");
+            lines.AddRange(state.Permissions.Grants.Select(g =>
+                $"proxmox-backup-manager acl update {Quote(g.Path)} {Quote(g.Role)} --auth-id {Quote(UserId(g.User, realm.Name))}" + (g.Propagate ? string.Empty : " --propagate 0")));
+        }
+
+        return string.Join(Environment.NewLine, lines) + Environment.NewLine;
+    }
+
+    /// <summary>A JSON report of the run: inputs without secrets, results, statuses, journal, verification.</summary>
+    public static string JsonReport(WizardState state)
+    {
+        var report = new
+        {
+            runId = state.RunId,
+            startedAt = state.StartedAt,
+            completed = state.Completed,
+            undone = state.Undone,
+            inputs = new
+            {
+                pocketId = state.PocketId,
+                pbs = state.Pbs,
+                client = state.Client,
+                realm = state.Realm,
+                firstSignIn = state.FirstSignIn,
+                permissions = state.Permissions,
+            },
+            results = state.Results,
+            statuses = state.Statuses,
+            journal = state.Journal,
+            verification = state.Results.Verification,
+        };
+        return JsonSerializer.Serialize(report, ReportOptions);
+    }
+
+    /// <summary>The full PBS user id: the name part plus "@realm", unless it already ends with it (pbs-api.md §5.3).</summary>
+    public static string UserId(string user, string realm) =>
+        user.EndsWith("@" + realm, StringComparison.Ordinal) ? user : $"{user}@{realm}";
+
+    /// <summary>The PBS web origin (port 8007 when omitted, a typed default port left out): what PBS sends as redirect URL.</summary>
+    public static string PbsOrigin(string pbsUrl)
+    {
+        if (!Uri.TryCreate(pbsUrl, UriKind.Absolute, out var uri))
+        {
+            return pbsUrl;
+        }
+
+        // Like window.location.origin: the scheme's default port is left out when typed, 8007 assumed when omitted.
+        var explicitPort = ExplicitPort().IsMatch(pbsUrl);
+        if (uri.IsDefaultPort && explicitPort)
+        {
+            return $"{uri.Scheme}://{uri.IdnHost}";
+        }
+
+        return $"{uri.Scheme}://{uri.IdnHost}:{(explicitPort ? uri.Port : DefaultPbsPort)}";
+    }
+
+    /// <summary>The callback URLs the client gets: what the run recorded, else the PBS origin plus the extra ones.</summary>
+    public static IReadOnlyList<string> CallbackUrls(WizardState state) =>
+        state.Results.CallbackUrls.Count > 0
+            ? state.Results.CallbackUrls
+            : [PbsOrigin(state.Pbs.Url), .. state.Client.ExtraCallbackUrls.Where(u => !string.IsNullOrWhiteSpace(u))];
+
+    /// <summary>POSIX shell quoting: bare when safe, else single quotes.</summary>
+    public static string Quote(string value) =>
+        value.Length > 0 && SafeShellWord().IsMatch(value) ? value : "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    private static bool SecretEndpointIsSingular(string? pocketIdVersion) =>
+        Version.TryParse(pocketIdVersion?.TrimStart('v').Split('-')[0], out var version) && version < new Version(2, 14);
+
+    private static readonly JsonSerializerOptions ReportOptions = CreateReportOptions();
+
+    private static JsonSerializerOptions CreateReportOptions()
+    {
+        var resolver = new DefaultJsonTypeInfoResolver();
+        resolver.Modifiers.Add(typeInfo =>
+        {
+            if (typeInfo.Kind != JsonTypeInfoKind.Object)
+            {
+                return;
+            }
+
+            foreach (var property in typeInfo.Properties)
+            {
+                // Secrets are left out entirely, and verification has its own top-level entry.
+                if (property.PropertyType == typeof(Secret)
+                    || (typeInfo.Type == typeof(WizardResults) && property.Name == JsonNamingPolicy.CamelCase.ConvertName(nameof(WizardResults.Verification))))
+                {
+                    property.ShouldSerialize = static (_, _) => false;
+                }
+            }
+        });
+        return new JsonSerializerOptions
+        {
+            TypeInfoResolver = resolver,
+            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+            DictionaryKeyPolicy = JsonNamingPolicy.CamelCase,
+            Converters = { new JsonStringEnumConverter() },
+            WriteIndented = true,
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        };
+    }
+
+    [GeneratedRegex(@"^[A-Za-z0-9@%+=:,./_-]+$")]
+    private static partial Regex SafeShellWord();
+
+    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9+.-]*://(?:[^/@]*@)?(?:\[[^\]]+\]|[^/:?#]+):\d+")]
+    private static partial Regex ExplicitPort();
+}

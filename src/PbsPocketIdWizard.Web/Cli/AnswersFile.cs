@@ -1,0 +1,102 @@
+using System.Text.Json.Serialization;
+
+namespace PbsPocketIdWizard.Web.Cli;
+
+// The answers file of the command line (README "Command line"). Names are the JSON names; every field error is reported
+// with its JSON path (e.g. "realm.name"). Secrets may come from the environment instead (see AnswersReader).
+
+public sealed record AnswersFile
+{
+    [JsonPropertyName("pocketId")]
+    public PocketIdAnswers? PocketId { get; init; }
+
+    [JsonPropertyName("pbs")]
+    public PbsAnswers? Pbs { get; init; }
+
+    [JsonPropertyName("client")]
+    public ClientAnswers? Client { get; init; }
+
+    [JsonPropertyName("realm")]
+    public RealmAnswers? Realm { get; init; }
+
+    [JsonPropertyName("permissions")]
+    public List<PermissionAnswer>? Permissions { get; init; }
+}
+
+public sealed record PocketIdAnswers
+{
+    [JsonPropertyName("url")]
+    public string? Url { get; init; }
+
+    [JsonPropertyName("apiKey")]
+    public string? ApiKey { get; init; }
+}
+
+public sealed record PbsAnswers
+{
+    [JsonPropertyName("url")]
+    public string? Url { get; init; }
+
+    [JsonPropertyName("username")]
+    public string? Username { get; init; }
+
+    [JsonPropertyName("password")]
+    public string? Password { get; init; }
+
+    [JsonPropertyName("apiToken")]
+    public string? ApiToken { get; init; }
+
+    [JsonPropertyName("fingerprint")]
+    public string? Fingerprint { get; init; }
+}
+
+public sealed record ClientAnswers
+{
+    [JsonPropertyName("name")]
+    public string? Name { get; init; }
+
+    [JsonPropertyName("logo")]
+    public string? Logo { get; init; }
+
+    [JsonPropertyName("extraCallbackUrls")]
+    public List<string>? ExtraCallbackUrls { get; init; }
+
+    [JsonPropertyName("allowedGroups")]
+    public List<string>? AllowedGroups { get; init; }
+}
+
+public sealed record RealmAnswers
+{
+    [JsonPropertyName("name")]
+    public string? Name { get; init; }
+
+    [JsonPropertyName("default")]
+    public bool? Default { get; init; }
+
+    [JsonPropertyName("autocreate")]
+    public bool? Autocreate { get; init; }
+
+    [JsonPropertyName("usernameClaim")]
+    public string? UsernameClaim { get; init; }
+
+    [JsonPropertyName("scopes")]
+    public string? Scopes { get; init; }
+
+    [JsonPropertyName("comment")]
+    public string? Comment { get; init; }
+}
+
+public sealed record PermissionAnswer
+{
+    [JsonPropertyName("user")]
+    public string? User { get; init; }
+
+    [JsonPropertyName("path")]
+    public string? Path { get; init; }
+
+    [JsonPropertyName("role")]
+    public string? Role { get; init; }
+
+    [JsonPropertyName("propagate")]
+    public bool? Propagate { get; init; }
+}

@@ -1,0 +1,414 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using PbsPocketIdWizard.Core.Exports;
+using PbsPocketIdWizard.Core.Http;
+using PbsPocketIdWizard.Core.Wizard;
+
+namespace PbsPocketIdWizard.Web.Cli;
+
+/// <summary>An answers file that passed every check, ready to be copied into a run's inputs.</summary>
+public sealed class ValidAnswers
+{
+    internal ValidAnswers(AnswersFile file, Secret? apiKey, Secret? password, Secret? apiToken, string? logoPath, byte[]? logo)
+    {
+        File = file;
+        ApiKey = apiKey;
+        Password = password;
+        ApiToken = apiToken;
+        LogoPath = logoPath;
+        Logo = logo;
+    }
+
+    public AnswersFile File { get; }
+
+    public Secret? ApiKey { get; }
+
+    public Secret? Password { get; }
+
+    public Secret? ApiToken { get; }
+
+    public string? LogoPath { get; }
+
+    public byte[]? Logo { get; }
+
+    public string RealmName => File.Realm?.Name ?? new RealmInput().Name;
+
+    /// <summary>The full PBS user ids the permissions name (name part + "@" + realm), in order, once each.</summary>
+    public IReadOnlyList<string> PermissionUsers =>
+        (File.Permissions ?? []).Select(p => ExportBuilder.UserId(p.User!.Trim(), RealmName)).Distinct(StringComparer.Ordinal).ToList();
+
+    /// <summary>Copies the connection inputs only (addresses and credentials), e.g. to undo an older run with fresh credentials.</summary>
+    public void ApplyConnectionTo(WizardState state, string? totpCode)
+    {
+        var pocketId = File.PocketId!;
+        var pbs = File.Pbs!;
+        state.PocketId.Url = pocketId.Url!.Trim();
+        state.PocketId.ApiKey = ApiKey ?? state.PocketId.ApiKey;
+        state.Pbs.Url = pbs.Url!.Trim();
+        state.Pbs.Username = string.IsNullOrWhiteSpace(pbs.Username) ? state.Pbs.Username : pbs.Username.Trim();
+        if (Password is not null || ApiToken is not null)
+        {
+            // Fresh credentials replace what a resumed run had stored; none given keeps the stored ones.
+            state.Pbs.Password = Password;
+            state.Pbs.ApiToken = ApiToken;
+        }
+
+        state.Pbs.Fingerprint = string.IsNullOrWhiteSpace(pbs.Fingerprint) ? null : pbs.Fingerprint.Trim();
+        state.Pbs.TotpCode = totpCode;
+    }
+
+    /// <summary>Copies every answer into the run's inputs (defaults of the inputs where the file says nothing).</summary>
+    public void ApplyTo(WizardState state, string? totpCode)
+    {
+        ApplyConnectionTo(state, totpCode);
+
+        var client = File.Client ?? new ClientAnswers();
+        var defaults = new OidcClientInput();
+        state.Client.Name = client.Name?.Trim() ?? defaults.Name;
+        state.Client.LogoFileName = LogoPath is null ? null : Path.GetFileName(LogoPath);
+        state.Client.LogoContent = Logo;
+        state.Client.ExtraCallbackUrls = [.. (client.ExtraCallbackUrls ?? []).Select(u => u.Trim())];
+        state.Client.AllowedGroups = [.. (client.AllowedGroups ?? []).Select(g => g.Trim())];
+
+        var realm = File.Realm ?? new RealmAnswers();
+        var realmDefaults = new RealmInput();
+        state.Realm.Name = realm.Name?.Trim() ?? realmDefaults.Name;
+        state.Realm.Default = realm.Default ?? realmDefaults.Default;
+        state.Realm.Autocreate = realm.Autocreate ?? realmDefaults.Autocreate;
+        state.Realm.UsernameClaim = realm.UsernameClaim?.Trim() ?? realmDefaults.UsernameClaim;
+        state.Realm.Scopes = realm.Scopes?.Trim() ?? realmDefaults.Scopes;
+        state.Realm.Comment = string.IsNullOrWhiteSpace(realm.Comment) ? null : realm.Comment.Trim();
+
+        state.Permissions.Grants = [.. (File.Permissions ?? []).Select(p => new PermissionGrantInput
+        {
+            User = ExportBuilder.UserId(p.User!.Trim(), state.Realm.Name),
+            Path = p.Path!.Trim(),
+            Role = p.Role!.Trim(),
+            Propagate = p.Propagate ?? true,
+        })];
+
+        // The CLI continues after the pause once every user the permissions name has signed in.
+        state.FirstSignIn.SelectedUsers = [.. PermissionUsers];
+    }
+}
+
+/// <summary>
+/// Reads and checks an answers file before any server is touched: JSON syntax (line and position), addresses, realm
+/// name, claim, ACL paths and roles. Every problem is reported as "json.path: what is wrong", all at once.
+/// Secrets may come from WIZARD_POCKET_ID_API_KEY, WIZARD_PBS_PASSWORD and WIZARD_PBS_API_TOKEN instead of the file.
+/// </summary>
+public static partial class AnswersReader
+{
+    public const string ApiKeyVariable = "WIZARD_POCKET_ID_API_KEY";
+    public const string PasswordVariable = "WIZARD_PBS_PASSWORD";
+    public const string ApiTokenVariable = "WIZARD_PBS_API_TOKEN";
+
+    public const int MaxLogoBytes = 2 * 1024 * 1024;
+
+    private static readonly string[] LogoExtensions = [".png", ".svg", ".jpg", ".jpeg", ".webp"];
+
+    private static readonly string[] Claims = ["username", "email", "subject"];
+
+    /// <summary>The PBS role ids (pbs-api.md §6.4). "Administrator" is only the comment of Admin.</summary>
+    public static readonly IReadOnlyList<string> Roles =
+    [
+        "Admin", "Audit", "NoAccess", "DatastoreAdmin", "DatastoreReader", "DatastoreBackup", "DatastorePowerUser",
+        "DatastoreAudit", "RemoteAudit", "RemoteAdmin", "RemoteSyncOperator", "RemoteSyncPushOperator",
+        "RemoteDatastorePowerUser", "RemoteDatastoreAdmin", "TapeAudit", "TapeAdmin", "TapeOperator", "TapeReader",
+    ];
+
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+    };
+
+    public static (ValidAnswers? Answers, IReadOnlyList<string> Errors) Load(string path, Func<string, string?> environment, bool requireSecrets)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return (null, [$"answers: cannot read {path} ({ex.Message})"]);
+        }
+
+        return Parse(text, Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", environment, requireSecrets);
+    }
+
+    public static (ValidAnswers? Answers, IReadOnlyList<string> Errors) Parse(string json, string baseDirectory, Func<string, string?> environment, bool requireSecrets)
+    {
+        AnswersFile? file;
+        try
+        {
+            file = JsonSerializer.Deserialize<AnswersFile>(json, Options);
+        }
+        catch (JsonException ex)
+        {
+            return (null, [DescribeJsonError(ex)]);
+        }
+
+        if (file is null)
+        {
+            return (null, ["answers: the file must contain a JSON object"]);
+        }
+
+        var errors = new List<string>();
+        void Error(string field, string message) => errors.Add($"{field}: {message}");
+
+        // --- Pocket ID
+        var apiKey = Secret.FromNullable(file.PocketId?.ApiKey) ?? Secret.FromNullable(environment(ApiKeyVariable));
+        CheckOrigin(file.PocketId?.Url, "pocketId.url", allowHttp: true, Error, "https://id.example.com");
+        if (requireSecrets && apiKey is null)
+        {
+            Error("pocketId.apiKey", $"missing: put an admin API key here or in the environment variable {ApiKeyVariable}");
+        }
+
+        // --- PBS
+        var pbs = file.Pbs;
+        var password = Secret.FromNullable(pbs?.Password) ?? Secret.FromNullable(environment(PasswordVariable));
+        var apiToken = Secret.FromNullable(pbs?.ApiToken) ?? Secret.FromNullable(environment(ApiTokenVariable));
+        CheckOrigin(pbs?.Url, "pbs.url", allowHttp: false, Error, "https://pbs.example.com:8007");
+        if (!string.IsNullOrWhiteSpace(pbs?.Username) && !UserAtRealm().IsMatch(pbs.Username.Trim()))
+        {
+            Error("pbs.username", "must be user@realm, e.g. root@pam");
+        }
+
+        if (apiToken is not null && !ApiTokenShape().IsMatch(apiToken.Reveal()))
+        {
+            // Never echo the token: it carries its secret.
+            Error("pbs.apiToken", "must look like user@realm!tokenname:secret");
+        }
+
+        if (requireSecrets && password is null && apiToken is null)
+        {
+            Error("pbs.password", $"missing: give pbs.password or pbs.apiToken, or set {PasswordVariable} or {ApiTokenVariable}");
+        }
+
+        if (!string.IsNullOrWhiteSpace(pbs?.Fingerprint) && !Fingerprint().IsMatch(pbs.Fingerprint.Trim()))
+        {
+            Error("pbs.fingerprint", "must be the SHA-256 fingerprint as 32 hex pairs separated by colons (PBS dashboard → Show Fingerprint)");
+        }
+
+        // --- OIDC client
+        var client = file.Client;
+        if (client?.Name is { } name && (name.Trim().Length is 0 or > 50))
+        {
+            Error("client.name", "must be 1 to 50 characters");
+        }
+
+        string? logoPath = null;
+        byte[]? logo = null;
+        if (!string.IsNullOrWhiteSpace(client?.Logo))
+        {
+            logoPath = Path.GetFullPath(client.Logo.Trim(), baseDirectory);
+            var extension = Path.GetExtension(logoPath).ToLowerInvariant();
+            if (!LogoExtensions.Contains(extension))
+            {
+                Error("client.logo", "must be a PNG, SVG, JPG or WEBP file");
+            }
+            else if (!File.Exists(logoPath))
+            {
+                Error("client.logo", $"file not found: {logoPath}");
+            }
+            else if (new FileInfo(logoPath).Length > MaxLogoBytes)
+            {
+                Error("client.logo", "must be at most 2 MiB (Pocket ID's limit)");
+            }
+            else
+            {
+                logo = File.ReadAllBytes(logoPath);
+            }
+        }
+
+        for (var i = 0; i < (client?.ExtraCallbackUrls?.Count ?? 0); i++)
+        {
+            var url = client!.ExtraCallbackUrls![i];
+            if (!Uri.TryCreate(url?.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+            {
+                Error($"client.extraCallbackUrls[{i}]", "must be an absolute http(s) address, e.g. https://backup.example.com");
+            }
+        }
+
+        for (var i = 0; i < (client?.AllowedGroups?.Count ?? 0); i++)
+        {
+            if (string.IsNullOrWhiteSpace(client!.AllowedGroups![i]))
+            {
+                Error($"client.allowedGroups[{i}]", "must be a Pocket ID group name");
+            }
+        }
+
+        // --- Realm (pbs-api.md §3.2)
+        var realm = file.Realm;
+        var realmName = realm?.Name?.Trim() ?? new RealmInput().Name;
+        if (!SafeId().IsMatch(realmName) || realmName.Length is < 2 or > 32)
+        {
+            Error("realm.name", "must be 2 to 32 characters: letters, digits, '_', '.', '-', not starting with '.' or '-'");
+        }
+        else if (realmName is "pam" or "pbs")
+        {
+            Error("realm.name", $"'{realmName}' is a built-in PBS realm; choose another name, e.g. PocketID");
+        }
+
+        if (realm?.UsernameClaim is { } claim && !Claims.Contains(claim.Trim()))
+        {
+            Error("realm.usernameClaim", "must be username, email or subject");
+        }
+
+        if (realm?.Scopes is { } scopes)
+        {
+            var items = scopes.Split([' ', '\t', ',', ';'], StringSplitOptions.RemoveEmptyEntries);
+            if (items.Length == 0 || items.Any(s => !SafeId().IsMatch(s)))
+            {
+                Error("realm.scopes", "must be scope names separated by spaces, e.g. \"openid profile email groups\"");
+            }
+        }
+
+        if (realm?.Comment is { } comment && (comment.Length > 128 || comment.Any(char.IsControl)))
+        {
+            Error("realm.comment", "must be one line of at most 128 characters");
+        }
+
+        // --- Permissions (pbs-api.md §5.3, §6.3, §6.4)
+        if (file.Permissions is null or { Count: 0 })
+        {
+            Error("permissions", "add at least one { \"user\", \"path\", \"role\" }: apply waits for that user's first sign-in, then grants it");
+        }
+
+        for (var i = 0; i < (file.Permissions?.Count ?? 0); i++)
+        {
+            var grant = file.Permissions![i];
+            var at = $"permissions[{i}]";
+            if (grant is null)
+            {
+                Error(at, "must be an object with user, path and role");
+                continue;
+            }
+
+            var user = grant.User?.Trim() ?? string.Empty;
+            var namePart = user.EndsWith("@" + realmName, StringComparison.Ordinal) ? user[..^(realmName.Length + 1)] : user;
+            if (!UserName().IsMatch(namePart))
+            {
+                Error($"{at}.user", "must be the Pocket ID user's name as PBS will see it (no spaces, ':' or '/'), e.g. alice");
+            }
+            else if (ExportBuilder.UserId(user, realmName).Length > 64)
+            {
+                Error($"{at}.user", "the PBS user id (name@realm) must be at most 64 characters");
+            }
+
+            if (string.IsNullOrWhiteSpace(grant.Path) || !IsAclPath(grant.Path.Trim()))
+            {
+                Error($"{at}.path", "must be a PBS permission path such as /, /datastore/NAME, /datastore/NAME/NAMESPACE, /remote/NAME or /system");
+            }
+
+            if (string.IsNullOrWhiteSpace(grant.Role) || !Roles.Contains(grant.Role.Trim()))
+            {
+                var hint = string.Equals(grant.Role?.Trim(), "Administrator", StringComparison.OrdinalIgnoreCase) ? " (the Administrator role is called Admin)" : string.Empty;
+                Error($"{at}.role", $"must be a PBS role id{hint}: {string.Join(", ", Roles)}");
+            }
+        }
+
+        return errors.Count > 0 ? (null, errors) : (new ValidAnswers(file, apiKey, password, apiToken, logoPath, logo), []);
+    }
+
+    /// <summary>The ACL path grammar and structure PBS accepts when adding an entry (pbs-api.md §6.3).</summary>
+    public static bool IsAclPath(string path)
+    {
+        if (path.Length > 128 || !AclPath().IsMatch(path))
+        {
+            return false;
+        }
+
+        var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length == 0)
+        {
+            return true;
+        }
+
+        return parts[0] switch
+        {
+            "access" => parts.Length == 1
+                || (parts.Length == 2 && parts[1] is "acl" or "users" or "domains" or "openid")
+                || (parts.Length == 3 && parts[1] == "openid"),
+            "datastore" => parts.Length <= 9,
+            "remote" => parts.Length <= 10,
+            "system" => parts.Length == 1 || parts[1] switch
+            {
+                "certificates" or "disks" or "log" or "notifications" or "status" or "tasks" or "time" => parts.Length == 2,
+                "services" or "s3-endpoint" or "encryption-keys" => parts.Length <= 3,
+                "network" => parts.Length == 2
+                    || (parts.Length == 3 && parts[2] is "dns" or "interfaces")
+                    || (parts.Length == 4 && parts[2] == "interfaces"),
+                _ => false,
+            },
+            "tape" => parts.Length == 1 || (parts[1] is "device" or "pool" or "job" && parts.Length <= 3),
+            _ => false,
+        };
+    }
+
+    private static void CheckOrigin(string? url, string field, bool allowHttp, Action<string, string> error, string example)
+    {
+        if (string.IsNullOrWhiteSpace(url))
+        {
+            error(field, $"missing: enter the address, e.g. {example}");
+            return;
+        }
+
+        if (!Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) || uri.Host.Length == 0
+            || (uri.Scheme != Uri.UriSchemeHttps && !(allowHttp && uri.Scheme == Uri.UriSchemeHttp)))
+        {
+            error(field, allowHttp ? $"must be an http(s) address, e.g. {example}" : $"must be an https address, e.g. {example}");
+            return;
+        }
+
+        if (uri.AbsolutePath != "/" || uri.Query.Length > 0 || uri.Fragment.Length > 0 || uri.UserInfo.Length > 0)
+        {
+            error(field, $"must be the bare address (scheme, host, port) without path or credentials, e.g. {example}");
+        }
+    }
+
+    private static string DescribeJsonError(JsonException ex)
+    {
+        var where = ex.LineNumber is { } line ? $" at line {line + 1}, position {(ex.BytePositionInLine ?? 0) + 1}" : string.Empty;
+        var field = ex.Path is { Length: > 1 } path ? path.TrimStart('$', '.') : "answers";
+        var what = ex.Message.Split(" Path:", 2)[0].Split(" LineNumber:", 2)[0].TrimEnd('.', ' ');
+        if (what.Contains("could not be mapped", StringComparison.Ordinal))
+        {
+            return $"{field}: unknown setting{where} (check the spelling; see README \"Command line\")";
+        }
+
+        if (what.Contains("could not be converted", StringComparison.Ordinal))
+        {
+            return $"{field}: wrong type{where} (expected {ExpectedType(what)})";
+        }
+
+        return $"answers: invalid JSON{where}: {what}";
+    }
+
+    private static string ExpectedType(string message) =>
+        message.Contains("Boolean", StringComparison.Ordinal) ? "true or false"
+        : message.Contains("List", StringComparison.Ordinal) ? "a list"
+        : message.Contains("String", StringComparison.Ordinal) ? "a string"
+        : "an object";
+
+    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9._\-]*$")]
+    private static partial Regex SafeId();
+
+    [GeneratedRegex(@"^[^\s:/\p{Cc}]+$")]
+    private static partial Regex UserName();
+
+    [GeneratedRegex(@"^[^\s:/\p{Cc}]+@[A-Za-z0-9_][A-Za-z0-9._\-]{1,31}$")]
+    private static partial Regex UserAtRealm();
+
+    [GeneratedRegex(@"^[^\s:/\p{Cc}]+@[A-Za-z0-9_][A-Za-z0-9._\-]{1,31}![A-Za-z0-9_][A-Za-z0-9._\-]*:\S+$")]
+    private static partial Regex ApiTokenShape();
+
+    [GeneratedRegex(@"^([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$")]
+    private static partial Regex Fingerprint();
+
+    [GeneratedRegex(@"^(?:/|(?:/[A-Za-z0-9_][A-Za-z0-9._\-]*)+)$")]
+    private static partial Regex AclPath();
+}

@@ -1,0 +1,294 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Data.Sqlite;
+using PbsPocketIdWizard.Core.Wizard;
+using Secret = PbsPocketIdWizard.Core.Http.Secret;
+
+namespace PbsPocketIdWizard.Web.Persistence;
+
+/// <summary>
+/// Runs, their journals and their secrets in SQLite under the data directory (wizard.db). The state JSON holds secret
+/// references only; each secret is one row, encrypted with ASP.NET Core Data Protection (keys in {DataDirectory}/keys).
+/// Every save is one transaction, so a crash never leaves half a record.
+/// </summary>
+public sealed class SqliteWizardStore : IWizardStateStore
+{
+    public const string DatabaseFileName = "wizard.db";
+
+    private const string ProtectorPurpose = "PbsPocketIdWizard.WizardSecrets.v1";
+
+    private readonly string _connectionString;
+    private readonly IDataProtector _protector;
+    private readonly TimeProvider _time;
+    private readonly ILogger<SqliteWizardStore> _logger;
+    private readonly SemaphoreSlim _schemaLock = new(1, 1);
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly Dictionary<Guid, long> _committedVersions = [];
+    private long _version;
+    private bool _schemaReady;
+
+    public SqliteWizardStore(WizardDataDirectory dataDirectory, IDataProtectionProvider dataProtection, TimeProvider time, ILogger<SqliteWizardStore> logger)
+    {
+        dataDirectory.EnsureExists();
+        DatabasePath = Path.Combine(dataDirectory.Path, DatabaseFileName);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = DatabasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            // No pooled handles left open on the file: the CLI exits right after, tests delete their directories.
+            Pooling = false,
+        }.ToString();
+        _protector = dataProtection.CreateProtector(ProtectorPurpose);
+        _time = time;
+        _logger = logger;
+    }
+
+    public string DatabasePath { get; }
+
+    public async Task<WizardState?> LoadActiveAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var runId = await ScalarAsync(connection, null,
+            "SELECT run_id FROM runs WHERE completed = 0 AND undone = 0 AND abandoned = 0 ORDER BY started_at DESC, updated_at DESC LIMIT 1",
+            cancellationToken);
+        return runId is string id ? await LoadAsync(connection, Guid.Parse(id), cancellationToken) : null;
+    }
+
+    public async Task<WizardState?> LoadAsync(Guid runId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await LoadAsync(connection, runId, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<WizardState>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var ids = new List<Guid>();
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT run_id FROM runs ORDER BY started_at DESC, updated_at DESC";
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                ids.Add(Guid.Parse(reader.GetString(0)));
+            }
+        }
+
+        var runs = new List<WizardState>();
+        foreach (var id in ids)
+        {
+            if (await LoadAsync(connection, id, cancellationToken) is { } state)
+            {
+                runs.Add(state);
+            }
+        }
+
+        return runs;
+    }
+
+    public async Task SaveAsync(WizardState state, CancellationToken cancellationToken)
+    {
+        // The snapshot is taken now, synchronously, so the caller may go on changing the state. Saves can come from
+        // the session and from a step's journal in one flow; an older snapshot must never overwrite a newer one.
+        var vault = SecretVault.ForWriting();
+        var json = JsonSerializer.Serialize(state, vault.CreateOptions());
+        var journal = state.Journal.ToList();
+        var run = new RunRow(state.RunId.ToString(), state.StartedAt, state.Completed, state.Undone, state.Abandoned);
+        var version = Interlocked.Increment(ref _version);
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (_committedVersions.TryGetValue(state.RunId, out var committed) && committed > version)
+            {
+                return;
+            }
+
+            await WriteAsync(run, json, journal, vault, cancellationToken);
+            _committedVersions[state.RunId] = version;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private async Task WriteAsync(RunRow run, string json, List<JournalEntry> journal, SecretVault vault, CancellationToken cancellationToken)
+    {
+        var runId = run.RunId;
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+
+        await ExecuteAsync(connection, transaction, """
+            INSERT INTO runs (run_id, started_at, updated_at, completed, undone, abandoned, state_json)
+            VALUES ($run, $started, $updated, $completed, $undone, $abandoned, $json)
+            ON CONFLICT (run_id) DO UPDATE SET updated_at = $updated, completed = $completed, undone = $undone,
+                abandoned = $abandoned, state_json = $json
+            """, cancellationToken,
+            ("$run", runId), ("$started", Timestamp(run.StartedAt)), ("$updated", Timestamp(_time.GetUtcNow())),
+            ("$completed", run.Completed), ("$undone", run.Undone), ("$abandoned", run.Abandoned), ("$json", json));
+
+        // The journal is append-mostly; rewriting this run's rows keeps the table equal to the state in one transaction.
+        await ExecuteAsync(connection, transaction, "DELETE FROM journal WHERE run_id = $run AND seq >= $count", cancellationToken,
+            ("$run", runId), ("$count", journal.Count));
+        for (var seq = 0; seq < journal.Count; seq++)
+        {
+            var entry = journal[seq];
+            await ExecuteAsync(connection, transaction, """
+                INSERT OR REPLACE INTO journal (run_id, seq, at, step, action, resource, resource_id, outcome, detail)
+                VALUES ($run, $seq, $at, $step, $action, $resource, $resourceId, $outcome, $detail)
+                """, cancellationToken,
+                ("$run", runId), ("$seq", seq), ("$at", Timestamp(entry.At)), ("$step", entry.Step.ToString()),
+                ("$action", entry.Action), ("$resource", entry.Resource.ToString()), ("$resourceId", entry.ResourceId),
+                ("$outcome", entry.Outcome.ToString()), ("$detail", entry.Detail));
+        }
+
+        await ExecuteAsync(connection, transaction, "DELETE FROM secrets WHERE run_id = $run", cancellationToken, ("$run", runId));
+        foreach (var (field, secret) in vault.Collected)
+        {
+            await ExecuteAsync(connection, transaction, "INSERT INTO secrets (run_id, field, protected_value) VALUES ($run, $field, $value)",
+                cancellationToken, ("$run", runId), ("$field", field), ("$value", _protector.Protect(secret.Reveal())));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task WipeSecretsAsync(Guid runId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, null, "DELETE FROM secrets WHERE run_id = $run", cancellationToken, ("$run", runId.ToString()));
+    }
+
+    private async Task<WizardState?> LoadAsync(SqliteConnection connection, Guid runId, CancellationToken cancellationToken)
+    {
+        var run = runId.ToString();
+        if (await ScalarAsync(connection, null, "SELECT state_json FROM runs WHERE run_id = $run", cancellationToken, ("$run", run)) is not string json)
+        {
+            return null;
+        }
+
+        var secrets = new Dictionary<string, Secret>(StringComparer.Ordinal);
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT field, protected_value FROM secrets WHERE run_id = $run";
+            command.Parameters.AddWithValue("$run", run);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var field = reader.GetString(0);
+                try
+                {
+                    secrets[field] = new Secret(_protector.Unprotect(reader.GetString(1)));
+                }
+                catch (CryptographicException)
+                {
+                    // Keys lost or replaced: the secret is unusable; the wizard asks for it again.
+                    _logger.LogWarning("The stored secret {Field} of run {WizardRunId} cannot be decrypted (Data Protection keys changed); it must be entered again", field, runId);
+                }
+            }
+        }
+
+        var state = JsonSerializer.Deserialize<WizardState>(json, SecretVault.ForReading(secrets).CreateOptions())
+            ?? throw new InvalidDataException($"Run {runId} has an empty state.");
+
+        state.Journal.Clear();
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT at, step, action, resource, resource_id, outcome, detail FROM journal WHERE run_id = $run ORDER BY seq";
+            command.Parameters.AddWithValue("$run", run);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                state.Journal.Add(new JournalEntry(
+                    DateTimeOffset.Parse(reader.GetString(0), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
+                    Enum.Parse<WizardStepId>(reader.GetString(1)),
+                    reader.GetString(2),
+                    Enum.Parse<ResourceKind>(reader.GetString(3)),
+                    reader.GetString(4),
+                    Enum.Parse<JournalOutcome>(reader.GetString(5)),
+                    reader.IsDBNull(6) ? null : reader.GetString(6)));
+            }
+        }
+
+        return state;
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        if (!_schemaReady)
+        {
+            await _schemaLock.WaitAsync(cancellationToken);
+            try
+            {
+                if (!_schemaReady)
+                {
+                    await ExecuteAsync(connection, null, """
+                        CREATE TABLE IF NOT EXISTS runs (
+                            run_id TEXT PRIMARY KEY,
+                            started_at TEXT NOT NULL,
+                            updated_at TEXT NOT NULL,
+                            completed INTEGER NOT NULL,
+                            undone INTEGER NOT NULL,
+                            abandoned INTEGER NOT NULL,
+                            state_json TEXT NOT NULL);
+                        CREATE TABLE IF NOT EXISTS journal (
+                            run_id TEXT NOT NULL REFERENCES runs (run_id),
+                            seq INTEGER NOT NULL,
+                            at TEXT NOT NULL,
+                            step TEXT NOT NULL,
+                            action TEXT NOT NULL,
+                            resource TEXT NOT NULL,
+                            resource_id TEXT NOT NULL,
+                            outcome TEXT NOT NULL,
+                            detail TEXT,
+                            PRIMARY KEY (run_id, seq));
+                        CREATE TABLE IF NOT EXISTS secrets (
+                            run_id TEXT NOT NULL REFERENCES runs (run_id),
+                            field TEXT NOT NULL,
+                            protected_value TEXT NOT NULL,
+                            PRIMARY KEY (run_id, field));
+                        """, cancellationToken);
+                    _schemaReady = true;
+                }
+            }
+            finally
+            {
+                _schemaLock.Release();
+            }
+        }
+
+        return connection;
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = Command(connection, transaction, sql, parameters);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<object?> ScalarAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = Command(connection, transaction, sql, parameters);
+        return await command.ExecuteScalarAsync(cancellationToken);
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command;
+    }
+
+    private sealed record RunRow(string RunId, DateTimeOffset StartedAt, bool Completed, bool Undone, bool Abandoned);
+
+    private static string Timestamp(DateTimeOffset value) => value.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,148 @@
+using System.Text.Json;
+using PbsPocketIdWizard.Simulators.Hosting;
+using PbsPocketIdWizard.Web.Cli;
+using PbsPocketIdWizard.Web.Tests.Support;
+
+namespace PbsPocketIdWizard.Web.Tests.Cli;
+
+/// <summary>
+/// The command line against both simulators on loopback (real HTTP, PBS over pinned TLS), with a real sign-in round
+/// trip as alice during apply's pause: plan, apply, apply again, plan, status, undo, and the secrets nowhere.
+/// </summary>
+public sealed class CliSimulatorFlowTests : IAsyncLifetime
+{
+    private readonly TempDirectory _dir = new();
+    private SimulatorServers _sims = null!;
+    private string _answers = string.Empty;
+
+    private string DataDir => Path.Combine(_dir.Path, "data");
+
+    public async Task InitializeAsync()
+    {
+        _sims = await SimulatorServers.StartAsync(new SimulatorServersOptions { AuthFailureDelay = TimeSpan.Zero }, CancellationToken.None);
+        _answers = Path.Combine(_dir.Path, "answers.json");
+        await File.WriteAllTextAsync(_answers, JsonSerializer.Serialize(new
+        {
+            pocketId = new { url = _sims.PocketIdUrl.GetLeftPart(UriPartial.Authority), apiKey = _sims.PocketIdApiKey },
+            pbs = new { url = _sims.PbsOrigin, username = "root@pam", password = _sims.PbsRootPassword, fingerprint = _sims.PbsFingerprint },
+            realm = new { name = "PocketID", @default = true, autocreate = true, usernameClaim = "username" },
+            permissions = new[] { new { user = "alice", path = "/", role = "Admin", propagate = true } },
+        }));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _sims.DisposeAsync();
+        _dir.Dispose();
+    }
+
+    private static async Task<(int Exit, string Out, string Err)> RunAsync(Func<EngineCommandRunner, Task<int>> command, LockedStringWriter? stdout = null)
+    {
+        stdout ??= new LockedStringWriter();
+        var stderr = new LockedStringWriter();
+        var console = new CliConsole(stdout, stderr, new StringReader(string.Empty), false, _ => null);
+        var exit = await command(new EngineCommandRunner(console));
+        return (exit, stdout.ToString(), stderr.ToString());
+    }
+
+    private Task<(int Exit, string Out, string Err)> ApplyAsync(int waitSeconds, LockedStringWriter? stdout = null) =>
+        RunAsync(r => r.ApplyAsync(["--answers", _answers, "--data-dir", DataDir, "--yes", "--wait-timeout", waitSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)], CancellationToken.None), stdout);
+
+    /// <summary>Runs apply and, when it prints the pause line, plays alice at the PBS login page (a real round trip).</summary>
+    private async Task<((int Exit, string Out, string Err) Apply, SignInResult? SignIn)> ApplyWithSignInAsync()
+    {
+        var stdout = new LockedStringWriter();
+        var applying = ApplyAsync(120, stdout);
+        SignInResult? signIn = null;
+        if (await stdout.WaitForAsync("click \"Login (OpenID redirect)\"", TimeSpan.FromSeconds(60)))
+        {
+            signIn = await SignInDriver.SignInAsync(_sims.PbsUrl, _sims.PbsFingerprint, "PocketID", "alice", CancellationToken.None);
+        }
+
+        return (await applying, signIn);
+    }
+
+    /// <summary>
+    /// What a run that starts after a completed one still changes. The engine cannot read back the client secret of
+    /// the completed run (it was wiped), so it makes a new one and hands it to the realm; nothing else may change.
+    /// </summary>
+    private static readonly string[] SecretRotation = ["Pocket ID client secret", "PBS OpenID realm"];
+
+    [Fact]
+    public async Task Cli_FullFlowAgainstSimulators_PlanApplyWithSignInReapplyUndoAndNoSecretsAnywhere()
+    {
+        var plan = await RunAsync(r => r.PlanAsync(["--answers", _answers, "--json"], CancellationToken.None));
+        Assert.True(plan.Exit == CliExitCodes.Done, plan.Err);
+        using (var doc = JsonDocument.Parse(plan.Out))
+        {
+            Assert.Contains(doc.RootElement.GetProperty("changes").EnumerateArray(), c => c.GetProperty("kind").GetString() == "Create");
+        }
+
+        var (first, signIn) = await ApplyWithSignInAsync();
+        Assert.True(first.Exit == CliExitCodes.Done, first.Out + first.Err);
+        Assert.True(signIn?.Succeeded, $"sign-in: {signIn?.Stage} {signIn?.Status} {signIn?.Error}");
+        Assert.Contains("choose realm PocketID, click \"Login (OpenID redirect)\", sign in as alice", first.Out);
+        Assert.Contains("new user: alice@PocketID (alice@example.com)", first.Out);
+        Assert.True(first.Out.IndexOf("new user: alice", StringComparison.Ordinal) < first.Out.IndexOf("PBS permission", StringComparison.Ordinal));
+        Assert.Contains(_sims.PbsState.Acls, a => a is { Path: "/", AuthId: "alice@PocketID", Role: "Admin" });
+        var firstClientSecret = _sims.PbsState.Realms.Single(r => r.Name == "PocketID").Properties["client-key"];
+        var clientSecret = firstClientSecret;
+
+        var second = await ApplyAsync(30);
+        Assert.True(second.Exit == CliExitCodes.Done, second.Out + second.Err);
+        Assert.Contains("= NoChange: Pocket ID OIDC client", second.Out);
+        Assert.Contains("already in PBS: alice@PocketID", second.Out);
+        Assert.Contains("= NoChange: PBS permission — alice@PocketID already has Admin on /", second.Out);
+        Assert.DoesNotContain("+ Create: Pocket ID OIDC client", second.Out);
+        Assert.DoesNotContain("+ Create: PBS permission", second.Out);
+        Assert.Single(_sims.PocketIdState.Clients);
+        Assert.Single(_sims.PbsState.Realms, r => r.Name == "PocketID");
+        Assert.Single(_sims.PbsState.Acls, a => a.AuthId == "alice@PocketID");
+        clientSecret = _sims.PbsState.Realms.Single(r => r.Name == "PocketID").Properties["client-key"];
+
+        var replan = await RunAsync(r => r.PlanAsync(["--answers", _answers, "--json"], CancellationToken.None));
+        Assert.True(replan.Exit == CliExitCodes.Done, replan.Err);
+        using (var doc = JsonDocument.Parse(replan.Out))
+        {
+            var changed = doc.RootElement.GetProperty("changes").EnumerateArray()
+                .Where(c => c.GetProperty("kind").GetString() != "NoChange").Select(c => c.GetProperty("resource").GetString()).ToList();
+            Assert.All(changed, resource => Assert.Contains(resource, SecretRotation));
+            Assert.Contains(doc.RootElement.GetProperty("changes").EnumerateArray(), c => c.GetProperty("resource").GetString() == "PBS permission" && c.GetProperty("kind").GetString() == "NoChange");
+        }
+
+        var status = await RunAsync(r => r.StatusAsync(["--data-dir", DataDir], CancellationToken.None));
+        Assert.Contains("completed", status.Out);
+
+        var undo = await RunAsync(r => r.UndoAsync(["--answers", _answers, "--data-dir", DataDir, "--yes"], CancellationToken.None));
+        Assert.True(undo.Exit == CliExitCodes.Done, undo.Out + undo.Err);
+        Assert.DoesNotContain(_sims.PbsState.Realms, r => r.Name == "PocketID");
+        Assert.DoesNotContain(_sims.PbsState.Acls, a => a.AuthId == "alice@PocketID");
+        Assert.Empty(_sims.PocketIdState.Clients);
+
+        var output = string.Concat(plan.Out, plan.Err, first.Out, first.Err, second.Out, second.Err, replan.Out, replan.Err, status.Out, status.Err, undo.Out, undo.Err);
+        foreach (var secret in new[] { _sims.PbsRootPassword, _sims.PocketIdApiKey, firstClientSecret, clientSecret })
+        {
+            Assert.DoesNotContain(secret, output, StringComparison.Ordinal);
+            Assert.DoesNotContain(_dir.FilesContaining(secret), f => !f.EndsWith("answers.json", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task Apply_NobodySignsInBeforeTimeout_ExitsFourThenRerunResumesAndFinishes()
+    {
+        var timedOut = await ApplyAsync(3);
+        Assert.True(timedOut.Exit == CliExitCodes.TimedOut, timedOut.Out + timedOut.Err);
+        Assert.Contains("Timed out", timedOut.Err);
+        Assert.Single(_sims.PocketIdState.Clients);
+
+        var (resumed, signIn) = await ApplyWithSignInAsync();
+
+        Assert.True(resumed.Exit == CliExitCodes.Done, resumed.Out + resumed.Err);
+        Assert.True(signIn?.Succeeded, $"sign-in: {signIn?.Stage} {signIn?.Status} {signIn?.Error}");
+        Assert.Contains("Resuming run", resumed.Out);
+        Assert.Contains("= NoChange: Pocket ID client secret — already created by this run", resumed.Out);
+        Assert.Contains("new user: alice@PocketID", resumed.Out);
+        Assert.Single(_sims.PocketIdState.Clients);
+        Assert.Contains(_sims.PbsState.Acls, a => a is { Path: "/", AuthId: "alice@PocketID", Role: "Admin" });
+    }
+}
