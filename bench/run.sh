@@ -210,6 +210,24 @@ reset_sims; rm -rf "$work/data-hold"
 NODE_EXTRA_CA_CERTS="$pem" node "$lib/apply-round.mjs" "$wizard_dll" "$answers" "$work/data-hold" "$pbs_url" "$pid_url" PocketID alice "$HOLD" \
   >"$out/apply-hold.json" 2>"$out/apply-hold.err"
 field "$out/apply-hold.json" detectionMs >>"$out/signin-detection-ms.txt"
+
+# The web wizard at the same pause: the CLI stops at the wait (Ctrl+C keeps the run), the web wizard (live mode, same
+# data directory) resumes it in a headless Chromium tab and watches PBS; sign-in after 20 s and after HOLD s.
+: >"$out/web-signin.txt"
+if [ -x /usr/bin/chromium ]; then
+  dt_port=$(free_port); profile=$(mktemp -d)
+  /usr/bin/chromium --headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run \
+    --remote-debugging-port="$dt_port" --user-data-dir="$profile" about:blank >"$out/chromium-web-signin.log" 2>&1 &
+  cpid=$!; pids+=("$cpid")
+  wait_http "http://127.0.0.1:$dt_port/json/version" 300
+  for hold in 20 "$HOLD"; do
+    log "web wizard at the pause: sign-in after $hold s"
+    reset_sims; rm -rf "$work/data-web" "$work/data-web.web.log"
+    NODE_EXTRA_CA_CERTS="$pem" node --experimental-websocket --no-warnings "$lib/web-signin.mjs" "$wizard_dll" "$answers" "$work/data-web" \
+      "$pbs_url" "$pid_url" PocketID alice "$hold" "$(free_port)" "$dt_port" "$token" >>"$out/web-signin.txt" 2>>"$out/web-signin.err"
+  done
+  kill "$cpid" 2>/dev/null; wait "$cpid" 2>/dev/null; rm -rf "$profile"
+fi
 kill "$sims" 2>/dev/null; wait "$sims" 2>/dev/null
 fi
 
@@ -298,6 +316,16 @@ echo "load average at end: $(cut -d" " -f1-3 /proc/loadavg)" >>"$out/environment
     if [ -n "$hold" ]; then
       echo "While held at the pause for $(node -e "console.log((Number(process.argv[1])/1000).toFixed(1))" "$hold") s, the CLI sent $all requests to PBS"\
         "($polls of them \`GET /api2/json/access/users\`): $(node -e "console.log((Number(process.argv[1])*60000/Number(process.argv[2])).toFixed(1))" "$all" "$hold") requests/min."
+      echo
+    fi
+    if [ -s "$out/web-signin.txt" ]; then
+      echo "The web wizard at the same pause (one tab; the CLI stopped at the wait, the page resumed the run):"
+      echo
+      echo "| signed in after | sign-in completed → page shows the new user | requests to PBS while waiting | rate |"
+      echo "| --- | --- | --- | --- |"
+      node -e 'for (const l of require("fs").readFileSync(process.argv[1],"utf8").split("\n").filter(Boolean)) { const r=JSON.parse(l);
+        if (r.error) { console.log(`| failed | ${r.error.slice(0,80)} | | |`); continue; }
+        console.log(`| ${(r.holdMs/1000).toFixed(0)} s | ${r.detectionMs===null?"not shown within 60 s":r.detectionMs.toFixed(0)+" ms"} | ${r.pbsRequestsWhileHolding} (${r.pollsWhileHolding} \`GET /access/users\`) | ${(r.pbsRequestsWhileHolding*60000/r.holdMs).toFixed(1)}/min |`); }' "$out/web-signin.txt"
       echo
     fi
   fi
