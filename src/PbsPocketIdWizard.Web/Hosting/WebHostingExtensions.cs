@@ -3,7 +3,10 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
+using PbsPocketIdWizard.Core;
 using PbsPocketIdWizard.Core.Http;
+using PbsPocketIdWizard.Core.Wizard;
+using PbsPocketIdWizard.Web.Components.Wizard;
 using PbsPocketIdWizard.Web.Components;
 using PbsPocketIdWizard.Web.Hosting.Access;
 using Serilog;
@@ -32,6 +35,18 @@ public static class WebHostingExtensions
 
         builder.Services.TryAddSingletonTimeProvider();
         builder.Services.AddSingleton<AccessGate>();
+
+        // The engine, one session per circuit, the SQLite journal (secrets via Data Protection) under Wizard:DataDirectory.
+        builder.Services.AddWizardCore();
+        builder.Services.AddWizardSession();
+        builder.Services.AddWizardPersistence(builder.Configuration);
+        builder.Services.AddScoped<WizardLookups>();
+        builder.Services.AddScoped<WizardViewModel>();
+
+        // Demo mode: both simulators in-process; the prefill reads their addresses for a fresh run.
+        builder.Services.AddSingleton<DemoSimulators>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DemoSimulators>());
+        builder.Services.AddSingleton<WizardPrefill>();
 
         builder.Services.Configure<ForwardedHeadersOptions>(options =>
             options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost);

@@ -90,6 +90,9 @@ public sealed class PbsPrefillOptions
 /// <summary>Demo mode: the simulators' ports (0 = any free port).</summary>
 public sealed class SimulatorPortOptions
 {
+    /// <summary>Where the simulators listen: loopback by default; 0.0.0.0 in a container so the browser reaches them.</summary>
+    public string BindAddress { get; set; } = "127.0.0.1";
+
     public int PbsPort { get; set; }
 
     public int PocketIdPort { get; set; }

@@ -1,0 +1,134 @@
+using System.Text.Json;
+using PbsPocketIdWizard.Core.Http;
+using PbsPocketIdWizard.Core.Pbs.Models;
+using PbsPocketIdWizard.Core.Wizard;
+
+namespace PbsPocketIdWizard.Web.Components.Wizard;
+
+/// <summary>A Pocket ID user offered in pickers.</summary>
+public sealed record PocketIdUserOption(string Id, string Username, string? Email, string Label);
+
+/// <summary>A PBS ACL path offered in the permissions picker, with what it covers.</summary>
+public sealed record PermissionPathOption(string Path, string Description);
+
+/// <summary>A PBS role: its id (what the API takes and PBS shows) and PBS's own comment, e.g. Admin — Administrator.</summary>
+public sealed record RoleOption(string RoleId, string Comment)
+{
+    public string Label => string.IsNullOrWhiteSpace(Comment) ? RoleId : $"{RoleId} — {Comment}";
+}
+
+/// <summary>
+/// Read-only look-ups the forms offer as choices (groups, users, datastores, roles) and the live user-id preview.
+/// Pure reads through the engine's clients; the steps stay the only place that writes.
+/// </summary>
+public sealed class WizardLookups(ApiClientFactory clients)
+{
+    /// <summary>PBS's built-in roles with their comments (pbs-api.md §6.4); shown until PBS itself has answered.</summary>
+    public static readonly IReadOnlyList<RoleOption> KnownRoles =
+    [
+        new("Admin", "Administrator"),
+        new("Audit", "Auditor"),
+        new("NoAccess", "Disable Access"),
+        new("DatastoreAdmin", "Datastore Administrator"),
+        new("DatastoreReader", "Datastore Reader (inspect datastore content and do restores)"),
+        new("DatastoreBackup", "Datastore Backup (backup and restore owned backups)"),
+        new("DatastorePowerUser", "Datastore PowerUser (backup, restore and prune owned backup)"),
+        new("DatastoreAudit", "Datastore Auditor"),
+        new("RemoteAudit", "Remote Auditor"),
+        new("RemoteAdmin", "Remote Administrator"),
+        new("RemoteSyncOperator", "Synchronization Operator"),
+        new("TapeAudit", "Tape Auditor"),
+        new("TapeAdmin", "Tape Administrator"),
+        new("TapeOperator", "Tape Operator"),
+        new("TapeReader", "Tape Reader"),
+    ];
+
+    /// <summary>The ACL path families PBS knows (pbs-api.md §6.3); datastores and namespaces come from the server.</summary>
+    public static readonly IReadOnlyList<PermissionPathOption> FixedPaths =
+    [
+        new("/", "Everything (the whole server)"),
+        new("/datastore", "All datastores"),
+        new("/remote", "All remotes (sync sources)"),
+        new("/system", "System: network, updates, certificates, services"),
+        new("/tape", "Tape drives, changers and media"),
+    ];
+
+    public async Task<IReadOnlyList<string>> PocketIdGroupsAsync(WizardState state, CancellationToken cancellationToken)
+    {
+        var groups = await clients.CreatePocketId(state.PocketId).ListUserGroupsAsync(null, cancellationToken);
+        return groups.Select(g => g.Name).Order(StringComparer.OrdinalIgnoreCase).ToList();
+    }
+
+    public async Task<IReadOnlyList<PocketIdUserOption>> PocketIdUsersAsync(WizardState state, CancellationToken cancellationToken)
+    {
+        var users = await clients.CreatePocketId(state.PocketId).ListUsersAsync(null, cancellationToken);
+        return users.Where(u => !u.Disabled)
+            .Select(u => new PocketIdUserOption(u.Id, u.Username, u.Email, string.IsNullOrWhiteSpace(u.DisplayName) ? u.Username : $"{u.DisplayName} ({u.Username})"))
+            .OrderBy(u => u.Username, StringComparer.OrdinalIgnoreCase)
+            .ToList();
+    }
+
+    /// <summary>
+    /// The PBS user id the chosen Pocket ID user will get with the realm's username claim, from Pocket ID's own claims
+    /// preview for the OIDC client (null when the client does not exist yet or the user lacks the claim).
+    /// </summary>
+    public async Task<string?> PreviewPbsUserIdAsync(WizardState state, string pocketIdUserId, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(state.Results.ClientId))
+        {
+            return null;
+        }
+
+        var preview = await clients.CreatePocketId(state.PocketId)
+            .PreviewClaimsAsync(state.Results.ClientId, pocketIdUserId, "openid profile email", cancellationToken);
+        var claim = ClaimFor(state.Realm.UsernameClaim);
+        var value = Find(preview.IdToken, claim) ?? Find(preview.UserInfo, claim);
+        return string.IsNullOrWhiteSpace(value) ? null : $"{value}@{state.Realm.Name}";
+    }
+
+    /// <summary>The OIDC claim PBS reads for a username-claim setting.</summary>
+    public static string ClaimFor(string usernameClaim) => usernameClaim switch
+    {
+        "email" => "email",
+        "subject" => "sub",
+        _ => "preferred_username",
+    };
+
+    public async Task<IReadOnlyList<PermissionPathOption>> PermissionPathsAsync(WizardState state, CancellationToken cancellationToken)
+    {
+        var pbs = clients.CreatePbs(state.Pbs);
+        var paths = new List<PermissionPathOption>(FixedPaths.Take(2));
+        foreach (var store in await pbs.ListDatastoresAsync(cancellationToken))
+        {
+            paths.Add(new($"/datastore/{store.Store}", $"Datastore {store.Store}" + (string.IsNullOrWhiteSpace(store.Comment) ? string.Empty : $" ({store.Comment})")));
+            IReadOnlyList<PbsNamespace> namespaces;
+            try
+            {
+                namespaces = await pbs.ListNamespacesAsync(store.Store, cancellationToken);
+            }
+            catch (ExternalApiException)
+            {
+                continue; // a datastore that cannot list namespaces (e.g. not mounted) still offers its own path
+            }
+
+            foreach (var ns in namespaces.Where(n => !string.IsNullOrEmpty(n.Namespace)))
+            {
+                paths.Add(new($"/datastore/{store.Store}/{ns.Namespace}", $"Namespace {ns.Namespace} in datastore {store.Store}"));
+            }
+        }
+
+        paths.AddRange(FixedPaths.Skip(2));
+        return paths;
+    }
+
+    public async Task<IReadOnlyList<RoleOption>> RolesAsync(WizardState state, CancellationToken cancellationToken)
+    {
+        var roles = await clients.CreatePbs(state.Pbs).ListRolesAsync(cancellationToken);
+        return roles.Select(r => new RoleOption(r.RoleId, r.Comment ?? string.Empty))
+            .OrderBy(r => r.RoleId == "Admin" ? 0 : 1).ThenBy(r => r.RoleId, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    private static string? Find(IReadOnlyDictionary<string, JsonElement>? claims, string name) =>
+        claims is not null && claims.TryGetValue(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+}

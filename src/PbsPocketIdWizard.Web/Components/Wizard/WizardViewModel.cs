@@ -1,0 +1,237 @@
+using PbsPocketIdWizard.Core.Wizard;
+using PbsPocketIdWizard.Web.Hosting;
+
+namespace PbsPocketIdWizard.Web.Components.Wizard;
+
+/// <summary>How a step is driven from the UI.</summary>
+public enum StepKind
+{
+    /// <summary>Only checks a connection: one "Test connection" button (validate → verify).</summary>
+    Connection,
+
+    /// <summary>Changes a server: Plan, then Apply (which also verifies), then Test again at will.</summary>
+    Change,
+
+    /// <summary>The sign-in pause: the view drives it and continues when users are picked.</summary>
+    Pause,
+
+    /// <summary>The end: verification, exports, undo, new run.</summary>
+    Summary,
+}
+
+/// <summary>
+/// The small Web-side helper between the views and the engine's <see cref="WizardSession"/> (one per circuit): loads
+/// or starts the run, pre-fills a fresh one, maps field errors to fields, and runs the buttons' actions. All decisions
+/// (transitions, what is allowed) stay in the session.
+/// </summary>
+public sealed class WizardViewModel(WizardSession session, WizardPrefill prefill, DemoSimulators demo, ILogger<WizardViewModel> logger) : IDisposable
+{
+    private readonly CancellationTokenSource _circuit = new();
+
+    public WizardSession Session => session;
+
+    public WizardState State => session.State;
+
+    public bool IsLoaded => session.IsLoaded;
+
+    public bool IsBusy => session.IsBusy;
+
+    public bool IsDemo => prefill.IsDemo;
+
+    public DemoEnvironment? Demo => prefill.Demo;
+
+    /// <summary>A failure outside any step (e.g. the store), shown above the stepper.</summary>
+    public string? LastError { get; private set; }
+
+    public CancellationToken CircuitToken => _circuit.Token;
+
+    public static StepKind KindOf(WizardStepId id) => id switch
+    {
+        WizardStepId.PocketIdConnection or WizardStepId.PbsConnection => StepKind.Connection,
+        WizardStepId.FirstSignIn => StepKind.Pause,
+        WizardStepId.Summary => StepKind.Summary,
+        _ => StepKind.Change,
+    };
+
+    public async Task InitializeAsync()
+    {
+        if (!session.IsLoaded)
+        {
+            await session.LoadOrStartAsync(_circuit.Token);
+        }
+
+        if (prefill.Apply(session.State))
+        {
+            await session.FlushAsync(_circuit.Token);
+        }
+    }
+
+    public StepStatus StatusOf(WizardStepId id) => session.StatusOf(id);
+
+    public StepPlan? PlanOf(WizardStepId id) => session.PlanOf(id);
+
+    public StepOutcome? OutcomeOf(WizardStepId id) => session.OutcomeOf(id);
+
+    /// <summary>The message for one field of a step, from its last validation, apply or verify.</summary>
+    public string? ErrorFor(WizardStepId id, string field)
+    {
+        var errors = session.OutcomeOf(id)?.Errors;
+        if (errors is null)
+        {
+            return null;
+        }
+
+        var messages = errors.Where(e => string.Equals(e.Field, field, StringComparison.OrdinalIgnoreCase)).Select(e => e.Message).ToList();
+        return messages.Count == 0 ? null : string.Join(" ", messages);
+    }
+
+    public bool HasError(WizardStepId id, string field) => ErrorFor(id, field) is not null;
+
+    /// <summary>Errors for the step as a whole, plus field errors for fields the view does not show (nothing is lost).</summary>
+    public IReadOnlyList<FieldError> StepErrors(WizardStepId id, IReadOnlyCollection<string> shownFields)
+    {
+        var errors = session.OutcomeOf(id)?.Errors ?? [];
+        return errors.Where(e => string.IsNullOrEmpty(e.Field) || !shownFields.Contains(e.Field, StringComparer.OrdinalIgnoreCase)).ToList();
+    }
+
+    /// <summary>After the admin edits a step's inputs: stale plans drop back to Ready, and the edit is saved.</summary>
+    public async Task InputsChangedAsync(WizardStepId id)
+    {
+        session.NotifyInputsChanged(id);
+        await RunAsync(() => session.FlushAsync(_circuit.Token));
+    }
+
+    public Task PlanAsync() => RunAsync(() => session.PlanAsync(_circuit.Token));
+
+    /// <summary>Apply is offered once planned, and again as "Retry" after a failure (which plans afresh first).</summary>
+    public bool CanApply(WizardStepId id) => session.StatusOf(id) == StepStatus.Planned
+        || (session.StatusOf(id) == StepStatus.Failed && session.State.PlanFingerprints.ContainsKey(id));
+
+    /// <summary>Apply, and verify straight after a successful apply (the admin sees one result). After a failure it
+    /// plans again first: Apply is idempotent, so a retry finds what the failed attempt already made.</summary>
+    public Task ApplyAsync() => RunAsync(async () =>
+    {
+        if (session.StatusOf(session.CurrentStep.Id) != StepStatus.Planned && await session.PlanAsync(_circuit.Token) is null)
+        {
+            return;
+        }
+
+        var applied = await session.ApplyAsync(_circuit.Token);
+        if (applied.Succeeded)
+        {
+            await session.VerifyAsync(_circuit.Token);
+        }
+    });
+
+    /// <summary>Connection steps and the pause: validate, plan, apply, verify in one go. Change steps: re-verify.</summary>
+    public Task TestAsync() => RunAsync(async () =>
+    {
+        var id = session.CurrentStep.Id;
+        if (KindOf(id) == StepKind.Change && session.StatusOf(id) is StepStatus.Applied or StepStatus.Verified)
+        {
+            await session.VerifyAsync(_circuit.Token);
+        }
+        else
+        {
+            await session.RunCurrentStepAsync(_circuit.Token);
+        }
+    });
+
+    /// <summary>Runs the current step to the end and, when it verified, moves on.</summary>
+    public Task RunAndContinueAsync() => RunAsync(async () =>
+    {
+        var outcome = await session.RunCurrentStepAsync(_circuit.Token);
+        if (outcome.Succeeded)
+        {
+            session.MoveNext();
+        }
+    });
+
+    public bool MoveNext() => session.MoveNext();
+
+    public bool MoveBack() => session.MoveBack();
+
+    public bool GoTo(WizardStepId id) => session.GoTo(id);
+
+    public Task<StepOutcome> UndoAsync() => RunWithResultAsync(() => session.UndoAsync(_circuit.Token));
+
+    public Task CompleteAsync() => RunAsync(() => session.CompleteAsync(_circuit.Token));
+
+    public Task NewRunAsync() => RunAsync(async () =>
+    {
+        await session.NewRunAsync(_circuit.Token);
+        if (prefill.Apply(session.State))
+        {
+            await session.FlushAsync(_circuit.Token);
+        }
+    });
+
+    /// <summary>Demo: both simulators back to their seed, and a fresh run pre-filled with their addresses.</summary>
+    public Task ResetDemoAsync() => RunAsync(async () =>
+    {
+        demo.Reset();
+        await session.NewRunAsync(_circuit.Token);
+        if (prefill.Apply(session.State))
+        {
+            await session.FlushAsync(_circuit.Token);
+        }
+    });
+
+    /// <summary>What undo would remove, newest first, for the confirmation dialog.</summary>
+    public IReadOnlyList<string> WhatUndoRemoves() =>
+        State.Journal
+            .Where(e => e.Action == "create" && e.Outcome == JournalOutcome.Done)
+            .Where(e => State.CreatedByRun(e.Resource).Contains(e.ResourceId))
+            .Reverse()
+            .Select(e => $"{Describe(e.Resource)}: {e.ResourceId}")
+            .Distinct()
+            .ToList();
+
+    public static string Describe(ResourceKind kind) => kind switch
+    {
+        ResourceKind.PocketIdClient => "Pocket ID OIDC client",
+        ResourceKind.PocketIdClientSecret => "Pocket ID client secret",
+        ResourceKind.PocketIdClientLogo => "Pocket ID client logo",
+        ResourceKind.PocketIdAllowedGroups => "Pocket ID allowed groups",
+        ResourceKind.PbsRealm => "PBS OpenID realm",
+        ResourceKind.PbsRealmScopes => "PBS realm scopes",
+        ResourceKind.PbsUser => "PBS user",
+        ResourceKind.PbsAcl => "PBS permission",
+        _ => kind.ToString(),
+    };
+
+    public void Dispose()
+    {
+        _circuit.Cancel();
+        _circuit.Dispose();
+    }
+
+    private async Task RunAsync(Func<Task> action)
+    {
+        LastError = null;
+        try
+        {
+            await action();
+        }
+        catch (OperationCanceledException) when (_circuit.IsCancellationRequested)
+        {
+            // the browser went away; the run is saved after every transition
+        }
+        catch (InvalidOperationException ex) when (session.IsBusy)
+        {
+            LastError = ex.Message;
+        }
+        catch (Exception ex)
+        {
+            logger.LogError("Wizard action failed: {ErrorType} {Reason}", ex.GetType().Name, ex.Message);
+            LastError = $"The wizard could not finish this action ({ex.GetType().Name}: {ex.Message}). Your progress is saved; try again.";
+        }
+    }
+
+    private async Task<StepOutcome> RunWithResultAsync(Func<Task<StepOutcome>> action)
+    {
+        StepOutcome result = StepOutcome.Failure("The action did not run.");
+        await RunAsync(async () => result = await action());
+        return result;
+    }
+}

@@ -1,0 +1,73 @@
+using Microsoft.Extensions.Options;
+using PbsPocketIdWizard.Simulators.Hosting;
+
+namespace PbsPocketIdWizard.Web.Hosting;
+
+/// <summary>What demo mode pre-fills: the simulators' addresses and credentials, and the PBS certificate fingerprint.</summary>
+public sealed record DemoEnvironment(Uri PocketIdUrl, string PocketIdApiKey, Uri PbsUrl, string PbsUsername, string PbsPassword, string PbsFingerprint);
+
+/// <summary>
+/// Demo mode: both simulators in-process, each on its own origin (PBS over HTTPS with a self-signed certificate, so
+/// trusting its fingerprint is real), started with the app and stopped with it.
+/// </summary>
+public sealed class DemoSimulators(IOptions<WizardOptions> options, ILogger<DemoSimulators> logger) : IHostedService
+{
+    public const string PbsUsername = "root@pam";
+
+    private SimulatorServers? _servers;
+
+    public bool IsEnabled => options.Value.EffectiveMode == WizardMode.Demo;
+
+    /// <summary>Null until the simulators run (and always outside demo mode).</summary>
+    public DemoEnvironment? Environment { get; private set; }
+
+    /// <summary>The running servers (tests arm faults through their state).</summary>
+    public SimulatorServers? Servers => _servers;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!IsEnabled)
+        {
+            return;
+        }
+
+        var o = options.Value;
+        _servers = await SimulatorServers.StartAsync(new SimulatorServersOptions
+        {
+            Host = o.Simulators.BindAddress,
+            PublicHost = o.PublicHost,
+            PbsPort = o.Simulators.PbsPort,
+            PocketIdPort = o.Simulators.PocketIdPort,
+        }, cancellationToken);
+        Environment = new DemoEnvironment(
+            _servers.PocketIdUrl, _servers.PocketIdApiKey, _servers.PbsUrl, PbsUsername, _servers.PbsRootPassword, _servers.PbsFingerprint);
+        logger.LogInformation("Demo mode: PBS simulator at {PbsUrl}, Pocket ID simulator at {PocketIdUrl}", _servers.PbsUrl, _servers.PocketIdUrl);
+    }
+
+    /// <summary>Both simulators back to their seed data, with no armed faults.</summary>
+    public void Reset()
+    {
+        if (_servers is null)
+        {
+            return;
+        }
+
+        _servers.PbsState.Faults.Clear();
+        _servers.PbsState.Requests.Clear();
+        _servers.PbsState.Reset();
+        _servers.PocketIdState.Faults.Clear();
+        _servers.PocketIdState.Requests.Clear();
+        _servers.PocketIdState.Reset();
+        logger.LogInformation("Demo simulators reset to their seed data");
+    }
+
+    /// <summary>Stops both simulators with the host (no other owner disposes them).</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        var servers = Interlocked.Exchange(ref _servers, null);
+        if (servers is not null)
+        {
+            await servers.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using Microsoft.Extensions.Options;
+using PbsPocketIdWizard.Core.Http;
+using PbsPocketIdWizard.Core.Wizard;
+
+namespace PbsPocketIdWizard.Web.Hosting;
+
+/// <summary>
+/// Fills a fresh run's connection forms: in demo mode with the simulators' addresses and credentials, in live mode
+/// with the configured addresses (never secrets from configuration). A run the admin already touched is left alone.
+/// </summary>
+public sealed class WizardPrefill(IOptions<WizardOptions> options, DemoSimulators demo)
+{
+    public bool IsDemo => demo.IsEnabled;
+
+    public DemoEnvironment? Demo => demo.Environment;
+
+    /// <summary>True when the run has not been touched: no step past NotStarted and no addresses entered.</summary>
+    public static bool IsFresh(WizardState state) =>
+        state.Statuses.Values.All(s => s == StepStatus.NotStarted)
+        && string.IsNullOrWhiteSpace(state.PocketId.Url)
+        && string.IsNullOrWhiteSpace(state.Pbs.Url);
+
+    /// <summary>Returns true when it changed the state.</summary>
+    public bool Apply(WizardState state)
+    {
+        if (!IsFresh(state))
+        {
+            return false;
+        }
+
+        if (demo.Environment is { } env)
+        {
+            state.PocketId.Url = env.PocketIdUrl.GetLeftPart(UriPartial.Authority);
+            state.PocketId.ApiKey = new Secret(env.PocketIdApiKey);
+            state.Pbs.Url = env.PbsUrl.GetLeftPart(UriPartial.Authority);
+            state.Pbs.Username = env.PbsUsername;
+            state.Pbs.Password = new Secret(env.PbsPassword);
+            return true;
+        }
+
+        var o = options.Value;
+        var changed = false;
+        if (!string.IsNullOrWhiteSpace(o.PocketId.Url))
+        {
+            state.PocketId.Url = o.PocketId.Url.Trim();
+            changed = true;
+        }
+
+        if (!string.IsNullOrWhiteSpace(o.Pbs.Url))
+        {
+            state.Pbs.Url = o.Pbs.Url.Trim();
+            changed = true;
+        }
+
+        if (!string.IsNullOrWhiteSpace(o.Pbs.Username))
+        {
+            state.Pbs.Username = o.Pbs.Username.Trim();
+            changed = true;
+        }
+
+        if (!string.IsNullOrWhiteSpace(o.Pbs.Fingerprint))
+        {
+            state.Pbs.Fingerprint = o.Pbs.Fingerprint.Trim();
+            changed = true;
+        }
+
+        return changed;
+    }
+}

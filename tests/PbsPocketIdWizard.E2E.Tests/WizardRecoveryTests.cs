@@ -1,0 +1,86 @@
+using System.Net.Http.Json;
+using Microsoft.Playwright;
+using PbsPocketIdWizard.E2E.Tests.Pages;
+using PbsPocketIdWizard.E2E.Tests.Support;
+using PbsPocketIdWizard.Web.Hosting;
+
+namespace PbsPocketIdWizard.E2E.Tests;
+
+public sealed class WizardRecoveryTests : ChromiumPageTest
+{
+    [ChromiumFact]
+    public async Task Apply_WhenPocketIdFailsOnce_ShowsTheFailureAndRetrySucceeds()
+    {
+        var wizard = new WizardPage(Page);
+        await wizard.OpenAsync(App.SignInLink);
+        await ConnectBothServersAsync(wizard);
+        await wizard.ClickAsync("Plan");
+        await Assertions.Expect(wizard.PlanList).ToBeVisibleAsync(new() { Timeout = WizardPage.ActionTimeoutMs });
+
+        // The same switch the demo and the tests use: the simulator's own fault endpoint.
+        using var http = new HttpClient();
+        using var armed = await http.PostAsJsonAsync(new Uri(Demo.PocketIdUrl, "/_sim/faults"),
+            new { method = "POST", path = "/api/oidc/clients", status = 500, count = 1 });
+        armed.EnsureSuccessStatusCode();
+        await wizard.ClickAsync("Apply");
+
+        var failure = wizard.Alerts.Filter(new() { HasText = "Pocket ID" });
+        await Assertions.Expect(failure.First).ToBeVisibleAsync(new() { Timeout = WizardPage.ActionTimeoutMs });
+        await Assertions.Expect(failure.First).ToContainTextAsync("500");
+        await Assertions.Expect(Page.GetByText("Needs attention")).ToBeVisibleAsync();
+        await wizard.ScreenshotAsync("08-failure-shown.png");
+        await wizard.ClickAsync("Retry");
+
+        await wizard.ExpectStepDoneAsync();
+        await Assertions.Expect(wizard.Alerts.Filter(new() { HasText = "500" })).ToHaveCountAsync(0);
+        await Assertions.Expect(wizard.Button("Next")).ToBeEnabledAsync();
+    }
+
+    [ChromiumFact]
+    public async Task Reload_InTheMiddle_ResumesAtTheSameStepWithItsProgress()
+    {
+        var wizard = new WizardPage(Page);
+        await wizard.OpenAsync(App.SignInLink);
+        await ConnectBothServersAsync(wizard);
+
+        await Page.ReloadAsync();
+        await wizard.WaitForCircuitAsync();
+
+        await wizard.ExpectStepAsync("OIDC client");
+        await Assertions.Expect(Page.GetByText("Done")).ToHaveCountAsync(2);
+        await wizard.ClickAsync("Back");
+        await wizard.ExpectStepAsync("Proxmox Backup Server");
+        await Assertions.Expect(wizard.Field("Trusted certificate fingerprint (optional)")).ToHaveValueAsync(Demo.PbsFingerprint);
+    }
+
+    [ChromiumFact]
+    public async Task ResetDemo_AfterProgress_StartsAFreshRunAgainstFreshSimulators()
+    {
+        var wizard = new WizardPage(Page);
+        await wizard.OpenAsync(App.SignInLink);
+        await ConnectBothServersAsync(wizard);
+
+        await wizard.ClickAsync("Reset demo");
+
+        await wizard.ExpectStepAsync("Pocket ID");
+        await Assertions.Expect(Page.GetByText("Done")).ToHaveCountAsync(0);
+        await Assertions.Expect(wizard.Field("Pocket ID address")).ToHaveValueAsync(Demo.PocketIdUrl.GetLeftPart(UriPartial.Authority));
+    }
+
+    private DemoEnvironment Demo =>
+        ((DemoSimulators)App.Services.GetService(typeof(DemoSimulators))!).Environment
+        ?? throw new InvalidOperationException("Demo simulators are not running.");
+
+    /// <summary>Steps 1 and 2 (with the certificate trusted), ending on the OIDC client step.</summary>
+    private static async Task ConnectBothServersAsync(WizardPage wizard)
+    {
+        await wizard.ClickAsync("Test connection");
+        await wizard.ExpectStepDoneAsync();
+        await wizard.NextAsync("Proxmox Backup Server");
+        await wizard.ClickAsync("Test connection");
+        await Assertions.Expect(wizard.TrustDialog).ToBeVisibleAsync(new() { Timeout = WizardPage.ActionTimeoutMs });
+        await wizard.TrustDialog.GetByRole(AriaRole.Button, new() { Name = "Trust", Exact = true }).ClickAsync();
+        await wizard.ExpectStepDoneAsync();
+        await wizard.NextAsync("OIDC client");
+    }
+}

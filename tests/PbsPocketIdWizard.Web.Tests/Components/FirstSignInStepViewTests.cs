@@ -1,0 +1,55 @@
+using Bunit;
+using PbsPocketIdWizard.Core.Wizard;
+using PbsPocketIdWizard.Web.Components.Wizard.Steps;
+using PbsPocketIdWizard.Web.Tests.Support;
+
+namespace PbsPocketIdWizard.Web.Tests.Components;
+
+public sealed class FirstSignInStepViewTests : WizardBunitContext
+{
+    [Fact]
+    public async Task Render_ShowsThePbsSignInLinkInANewTabAndWhatToClick()
+    {
+        await StartAtAsync(WizardStepId.FirstSignIn, s => s.Pbs.Url = "https://pbs.example.com");
+
+        var cut = RenderWithProviders<FirstSignInStepView>();
+
+        var link = cut.Find("a.pbs-signin-link");
+        Assert.Equal("https://pbs.example.com:8007", link.GetAttribute("href"));
+        Assert.Equal("_blank", link.GetAttribute("target"));
+        Assert.Contains("Login (OpenID redirect)", cut.Markup, StringComparison.Ordinal);
+        Assert.True(Button(cut, "Continue").HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public async Task PickDetectedUser_EnablesContinueWhichRunsTheStepAndMovesOn()
+    {
+        await StartAtAsync(WizardStepId.FirstSignIn, s =>
+        {
+            s.Pbs.Url = "https://pbs.example.com";
+            s.Results.DetectedUsers.Add(new DetectedUser("alice@PocketID", "alice@example.com", "Alice", DateTimeOffset.UnixEpoch));
+        });
+        var cut = RenderWithProviders<FirstSignInStepView>();
+
+        await cut.Find("input[type=checkbox]").ChangeAsync(new() { Value = true });
+        cut.WaitForAssertion(() => Assert.False(Button(cut, "Continue").HasAttribute("disabled")));
+        await Button(cut, "Continue").ClickAsync(new());
+
+        Assert.Equal(["alice@PocketID"], Session.State.FirstSignIn.SelectedUsers);
+        cut.WaitForAssertion(() => Assert.Equal(WizardStepId.Permissions, Session.State.CurrentStep));
+        Assert.Equal(StepStatus.Verified, Session.StatusOf(WizardStepId.FirstSignIn));
+    }
+
+    [Fact]
+    public async Task AddPreCreateUser_StoresTheNameAndAllowsContinue()
+    {
+        await StartAtAsync(WizardStepId.FirstSignIn, s => s.Pbs.Url = "https://pbs.example.com");
+        var cut = RenderWithProviders<FirstSignInStepView>();
+
+        await cut.Find("input[type=text]").ChangeAsync(new() { Value = "carol" });
+        await Button(cut, "Add user").ClickAsync(new());
+
+        cut.WaitForAssertion(() => Assert.Equal(["carol"], Session.State.FirstSignIn.PreCreateUsers));
+        Assert.False(Button(cut, "Continue").HasAttribute("disabled"));
+    }
+}

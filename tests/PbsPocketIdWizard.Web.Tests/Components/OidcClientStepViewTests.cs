@@ -1,0 +1,67 @@
+using Bunit;
+using PbsPocketIdWizard.Core.Wizard;
+using PbsPocketIdWizard.Web.Components.Wizard.Steps;
+using PbsPocketIdWizard.Web.Tests.Support;
+
+namespace PbsPocketIdWizard.Web.Tests.Components;
+
+public sealed class OidcClientStepViewTests : WizardBunitContext
+{
+    [Fact]
+    public async Task Render_WithPbsAddressWithoutPort_DerivesTheCallbackWith8007()
+    {
+        await StartAtAsync(WizardStepId.OidcClient, s => s.Pbs.Url = "https://pbs.example.com");
+
+        var cut = RenderWithProviders<OidcClientStepView>();
+
+        Assert.Equal("https://pbs.example.com:8007", cut.Find("code.callback-url").TextContent);
+        Assert.Contains("Pocket ID compares it exactly", cut.Markup, StringComparison.Ordinal);
+        Assert.Equal("Proxmox Backup Server", cut.FindAll("input").First().GetAttribute("value"));
+    }
+
+    [Fact]
+    public async Task PlanThenApply_ShowsThePlanChipsAndReachesTheSession()
+    {
+        await StartAtAsync(WizardStepId.OidcClient, s => s.Pbs.Url = "https://pbs.example.com:8007");
+        var step = Steps[WizardStepId.OidcClient];
+        step.Changes.Add(new PlannedChange(ChangeKind.Create, "Pocket ID OIDC client", "Proxmox Backup Server, callback https://pbs.example.com:8007"));
+        step.Changes.Add(new PlannedChange(ChangeKind.NoChange, "Pocket ID group restriction", "none"));
+        var cut = RenderWithProviders<OidcClientStepView>();
+        Assert.True(Button(cut, "Apply").HasAttribute("disabled"));
+
+        await Button(cut, "Plan").ClickAsync(new());
+        cut.WaitForAssertion(() => Assert.Contains("Planned changes", cut.Markup, StringComparison.Ordinal));
+        var chips = cut.FindAll(".plan-list .mud-chip").Select(c => c.TextContent.Trim()).ToList();
+        await Button(cut, "Apply").ClickAsync(new());
+
+        Assert.Equal(["Create", "No change"], chips);
+        cut.WaitForAssertion(() => Assert.Equal(StepStatus.Verified, Session.StatusOf(WizardStepId.OidcClient)));
+        Assert.Equal(1, step.ApplyCount);
+        Assert.Equal(1, step.VerifyCount);
+    }
+
+    [Fact]
+    public async Task Apply_WithFieldErrorOnName_ShowsItAtTheNameField()
+    {
+        await StartAtAsync(WizardStepId.OidcClient, s => s.Pbs.Url = "https://pbs.example.com:8007");
+        Steps[WizardStepId.OidcClient].ApplyOutcome = StepOutcome.Failure(new FieldError(nameof(OidcClientInput.Name), "Pocket ID already has a client with this name."));
+        var cut = RenderWithProviders<OidcClientStepView>();
+
+        await Button(cut, "Plan").ClickAsync(new());
+        await Button(cut, "Apply").ClickAsync(new());
+
+        cut.WaitForAssertion(() => Assert.Contains("already has a client", cut.Find(".mud-input-control.mud-input-error").TextContent, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AddCallbackUrl_StoresItInTheInputs()
+    {
+        await StartAtAsync(WizardStepId.OidcClient, s => s.Pbs.Url = "https://pbs.example.com:8007");
+        var cut = RenderWithProviders<OidcClientStepView>();
+
+        await Button(cut, "Add callback URL").ClickAsync(new());
+        await cut.Find("input[placeholder='https://pbs.example.com']").ChangeAsync(new() { Value = "https://backup.example.com" });
+
+        cut.WaitForAssertion(() => Assert.Equal(["https://backup.example.com"], Session.State.Client.ExtraCallbackUrls));
+    }
+}

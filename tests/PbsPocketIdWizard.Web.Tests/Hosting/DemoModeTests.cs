@@ -1,0 +1,110 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using PbsPocketIdWizard.Core.Wizard;
+using PbsPocketIdWizard.Simulators.Faults;
+using PbsPocketIdWizard.Web.Hosting;
+using PbsPocketIdWizard.Web.Tests.Support;
+
+namespace PbsPocketIdWizard.Web.Tests.Hosting;
+
+public sealed class DemoModeTests
+{
+    [Fact]
+    public async Task Start_InDemoMode_RunsBothSimulatorsOnTheirOwnOrigins()
+    {
+        await using var factory = new WizardWebFactory(new() { ["Wizard:Mode"] = "Demo" });
+        var demo = factory.Services.GetRequiredService<DemoSimulators>();
+        var env = Assert.IsType<DemoEnvironment>(demo.Environment);
+        using var http = new HttpClient(new HttpClientHandler
+        {
+            // The PBS simulator's certificate is self-signed: trust exactly its fingerprint, nothing else.
+            ServerCertificateCustomValidationCallback = (_, certificate, _, _) =>
+                certificate is not null && string.Equals(Fingerprint(certificate.RawData), env.PbsFingerprint, StringComparison.OrdinalIgnoreCase),
+        });
+
+        using var discovery = await http.GetAsync(new Uri(env.PocketIdUrl, "/.well-known/openid-configuration"));
+        using var pbsLogin = await http.GetAsync(env.PbsUrl);
+
+        Assert.Equal(HttpStatusCode.OK, discovery.StatusCode);
+        using var json = JsonDocument.Parse(await discovery.Content.ReadAsStringAsync());
+        Assert.Equal(env.PocketIdUrl.GetLeftPart(UriPartial.Authority), json.RootElement.GetProperty("issuer").GetString());
+        Assert.Equal(HttpStatusCode.OK, pbsLogin.StatusCode);
+        Assert.Equal("https", env.PbsUrl.Scheme);
+        Assert.Equal("127.0.0.1", env.PbsUrl.Host);
+        Assert.NotEqual(env.PbsUrl.Port, env.PocketIdUrl.Port);
+    }
+
+    [Fact]
+    public async Task Start_InLiveMode_StartsNoSimulators()
+    {
+        await using var factory = new WizardWebFactory(new() { ["Wizard:Mode"] = "Live" });
+
+        var demo = factory.Services.GetRequiredService<DemoSimulators>();
+
+        Assert.False(demo.IsEnabled);
+        Assert.Null(demo.Environment);
+    }
+
+    [Fact]
+    public async Task Prefill_InDemoMode_FillsAFreshRunWithTheSimulatorsOnce()
+    {
+        await using var factory = new WizardWebFactory(new() { ["Wizard:Mode"] = "Demo" });
+        var prefill = factory.Services.GetRequiredService<WizardPrefill>();
+        var env = factory.Services.GetRequiredService<DemoSimulators>().Environment!;
+        var state = new WizardState();
+
+        var first = prefill.Apply(state);
+        state.Pbs.Url = "https://edited.example.com";
+        var second = prefill.Apply(state);
+
+        Assert.True(first);
+        Assert.False(second);
+        Assert.Equal(env.PocketIdUrl.GetLeftPart(UriPartial.Authority), state.PocketId.Url);
+        Assert.Equal(env.PocketIdApiKey, state.PocketId.ApiKey?.Reveal());
+        Assert.Equal("root@pam", state.Pbs.Username);
+        Assert.Equal(env.PbsPassword, state.Pbs.Password?.Reveal());
+        Assert.Null(state.Pbs.Fingerprint); // the admin confirms it in the trust dialog, as with a real PBS
+    }
+
+    [Fact]
+    public void Prefill_InLiveMode_UsesTheConfiguredAddressesAndNoSecrets()
+    {
+        var options = Options.Create(new WizardOptions
+        {
+            Mode = WizardMode.Live,
+            PocketId = { Url = "https://id.example.com" },
+            Pbs = { Url = "https://pbs.example.com:8007", Username = "admin@pbs", Fingerprint = "aa:bb" },
+        });
+        var prefill = new WizardPrefill(options, new DemoSimulators(options, Microsoft.Extensions.Logging.Abstractions.NullLogger<DemoSimulators>.Instance));
+        var state = new WizardState();
+
+        Assert.True(prefill.Apply(state));
+
+        Assert.Equal("https://id.example.com", state.PocketId.Url);
+        Assert.Equal("https://pbs.example.com:8007", state.Pbs.Url);
+        Assert.Equal("admin@pbs", state.Pbs.Username);
+        Assert.Equal("aa:bb", state.Pbs.Fingerprint);
+        Assert.Null(state.PocketId.ApiKey);
+        Assert.Null(state.Pbs.Password);
+    }
+
+    [Fact]
+    public async Task Reset_ClearsArmedFaultsOnBothSimulators()
+    {
+        await using var factory = new WizardWebFactory(new() { ["Wizard:Mode"] = "Demo" });
+        var demo = factory.Services.GetRequiredService<DemoSimulators>();
+        var servers = demo.Servers!;
+        servers.PbsState.Faults.Add(new FaultRule { Method = "POST", Path = "/api2/json/config/access/openid", Status = 500 });
+        servers.PocketIdState.Faults.Add(new FaultRule { Method = "POST", Path = "/api/oidc/clients", Status = 500 });
+
+        demo.Reset();
+
+        Assert.Empty(servers.PbsState.Faults.Armed());
+        Assert.Empty(servers.PocketIdState.Faults.Armed());
+    }
+
+    private static string Fingerprint(byte[] der) => string.Join(':', SHA256.HashData(der).Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
+}

@@ -1,0 +1,85 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using PbsPocketIdWizard.Core;
+using PbsPocketIdWizard.Core.Wizard;
+using PbsPocketIdWizard.Web.Components.Wizard;
+using PbsPocketIdWizard.Web.Hosting;
+
+namespace PbsPocketIdWizard.Web.Tests.Support;
+
+/// <summary>
+/// bUnit with the real session and view model over scripted steps and an in-memory store, so a test sees exactly
+/// what a button reaches in the session.
+/// </summary>
+public abstract class WizardBunitContext : MudBunitContext
+{
+    protected WizardBunitContext()
+    {
+        Steps = Enum.GetValues<WizardStepId>().ToDictionary(id => id, id => new ScriptedStep(id, TitleOf(id)));
+        Services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        Services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        Services.AddSingleton(TimeProvider.System);
+        Services.AddSingleton<IWizardStateStore>(Store);
+        foreach (var step in Steps.Values)
+        {
+            Services.AddSingleton<IWizardStep>(step);
+        }
+
+        Services.AddScoped<WizardSession>();
+        Services.AddWizardCoreClientsOnly();
+        Services.AddSingleton(Options.Create(new WizardOptions { Mode = WizardMode.Live }));
+        Services.AddSingleton<DemoSimulators>();
+        Services.AddSingleton<WizardPrefill>();
+        Services.AddScoped<WizardLookups>();
+        Services.AddScoped<WizardViewModel>();
+    }
+
+    protected InMemoryWizardStateStore Store { get; } = new();
+
+    protected IReadOnlyDictionary<WizardStepId, ScriptedStep> Steps { get; }
+
+    protected WizardViewModel Vm => Services.GetRequiredService<WizardViewModel>();
+
+    protected WizardSession Session => Services.GetRequiredService<WizardSession>();
+
+    /// <summary>Loads a fresh run and marks every step before <paramref name="current"/> verified, then moves there.</summary>
+    protected async Task StartAtAsync(WizardStepId current, Action<WizardState>? arrange = null)
+    {
+        await Vm.InitializeAsync();
+        arrange?.Invoke(Session.State);
+        foreach (var step in Session.Steps.TakeWhile(s => s.Id != current))
+        {
+            await Session.RunCurrentStepAsync(CancellationToken.None);
+            Assert.True(Session.MoveNext(), $"could not move past {step.Id}");
+        }
+    }
+
+    private static string TitleOf(WizardStepId id) => id switch
+    {
+        WizardStepId.PocketIdConnection => "Pocket ID",
+        WizardStepId.PbsConnection => "Proxmox Backup Server",
+        WizardStepId.OidcClient => "OIDC client",
+        WizardStepId.PbsRealm => "PBS realm",
+        WizardStepId.FirstSignIn => "First sign-in",
+        WizardStepId.Permissions => "Permissions",
+        _ => "Summary",
+    };
+}
+
+internal static class WizardCoreTestServices
+{
+    /// <summary>The engine's clients (for the look-ups and the sign-in watch) without its step list: the test supplies scripted steps.</summary>
+    public static IServiceCollection AddWizardCoreClientsOnly(this IServiceCollection services)
+    {
+        var scratch = new ServiceCollection();
+        scratch.AddWizardCore();
+        foreach (var descriptor in scratch.Where(d => d.ServiceType != typeof(IWizardStep)))
+        {
+            services.Add(descriptor);
+        }
+
+        return services;
+    }
+}
