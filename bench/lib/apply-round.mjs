@@ -64,12 +64,28 @@ const inSignIn = e => marks.signInStart !== undefined
   && !(e.method === 'GET' && e.path === '/api2/json/access/users');
 const polls = (from, to) => pbsLog.filter(e => e.method === 'GET' && e.path === '/api2/json/access/users'
   && Date.parse(e.at) >= wallOf(from) && Date.parse(e.at) <= wallOf(to)).length;
-const wizard = [...pbsLog.map(e => ({ ...e, server: 'pbs' })), ...pidLog.map(e => ({ ...e, server: 'pocket-id' }))].filter(e => !inSignIn(e));
+const seen = [...pbsLog.map(e => ({ ...e, server: 'pbs' })), ...pidLog.map(e => ({ ...e, server: 'pocket-id' }))].filter(e => !inSignIn(e));
+// Each PBS auth-url call (the wizard's "PBS reaches Pocket ID" check) makes PBS itself fetch Pocket ID's discovery
+// document and JWKS: those two requests per call reach the Pocket ID log but are PBS's, not the wizard's.
+const authUrlCalls = seen.filter(e => e.server === 'pbs' && e.method === 'POST' && e.path === '/api2/json/access/openid/auth-url').length;
+const backChannel = [];
+for (const path of ['/.well-known/openid-configuration', '/.well-known/jwks.json']) {
+  let left = authUrlCalls;
+  for (let i = seen.length - 1; i >= 0 && left > 0; i--) {
+    if (seen[i].server === 'pocket-id' && seen[i].method === 'GET' && seen[i].path === path) {
+      backChannel.push(seen.splice(i, 1)[0]);
+      left--;
+    }
+  }
+}
+const wizard = seen;
 
 console.log(JSON.stringify({
   exitCode: code,
   marks,
   applyMsExcludingSignIn: marks.end - (marks.signInEnd !== undefined ? marks.signInEnd - marks.waiting : 0),
+  applyMsExcludingPause: marks.detected !== undefined && marks.step5 !== undefined ? marks.end - (marks.detected - marks.step5) : null,
+  graceMs: marks.waiting !== undefined && marks.step5 !== undefined ? marks.waiting - marks.step5 : null,
   detectionMs: marks.detected !== undefined && marks.signInEnd !== undefined ? marks.detected - marks.signInEnd : null,
   pollsWhileHolding: marks.signInStart !== undefined ? polls(marks.waiting, marks.signInStart) : null,
   pbsRequestsWhileHolding: marks.signInStart !== undefined ? pbsLog.filter(e => Date.parse(e.at) >= wallOf(marks.waiting)
@@ -78,7 +94,8 @@ console.log(JSON.stringify({
   wizardRequests: wizard.length,
   wizardRequestsByServer: { pbs: wizard.filter(e => e.server === 'pbs').length, pocketId: wizard.filter(e => e.server === 'pocket-id').length },
   wizardRequestList: wizard.map(e => `${e.server} ${e.method} ${e.path} ${e.status}`),
-  signInRequests: pbsLog.length + pidLog.length - wizard.length,
+  pbsBackChannelRequests: backChannel.length,
+  signInRequests: pbsLog.length + pidLog.length - wizard.length - backChannel.length,
   stdout: lines,
   stderr: stderr.split('\n').slice(-20),
 }));
