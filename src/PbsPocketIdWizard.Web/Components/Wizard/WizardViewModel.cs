@@ -1,3 +1,4 @@
+using PbsPocketIdWizard.Core.Http;
 using PbsPocketIdWizard.Core.Wizard;
 using PbsPocketIdWizard.Web.Hosting;
 
@@ -58,6 +59,11 @@ public sealed class WizardViewModel(WizardSession session, WizardPrefill prefill
         if (!session.IsLoaded)
         {
             await session.LoadOrStartAsync(_circuit.Token);
+            if (prefill.IsStaleDemoRun(session.State))
+            {
+                logger.LogInformation("Demo run {WizardRunId} was made against simulators of an earlier start; starting a new run", session.State.RunId);
+                await session.NewRunAsync(_circuit.Token);
+            }
         }
 
         if (prefill.Apply(session.State))
@@ -176,6 +182,25 @@ public sealed class WizardViewModel(WizardSession session, WizardPrefill prefill
             await session.FlushAsync(_circuit.Token);
         }
     });
+
+    /// <summary>
+    /// The fingerprint PBS presented at a failed connection test when it differs from the trusted one: the view then
+    /// asks the admin whether to trust it.
+    /// </summary>
+    public string? UntrustedPbsFingerprint =>
+        session.StatusOf(WizardStepId.PbsConnection) == StepStatus.Failed
+        && State.Results.PbsPresentedFingerprint is { Length: > 0 } presented
+        && !string.Equals(CertificatePin.Normalize(presented), CertificatePin.Normalize(State.Pbs.Fingerprint), StringComparison.OrdinalIgnoreCase)
+            ? presented
+            : null;
+
+    /// <summary>Trusts the presented fingerprint (pins it) and tests the connection again.</summary>
+    public async Task TrustPbsFingerprintAsync(string fingerprint)
+    {
+        State.Pbs.Fingerprint = fingerprint;
+        await InputsChangedAsync(WizardStepId.PbsConnection);
+        await TestAsync();
+    }
 
     /// <summary>What undo would remove, newest first, for the confirmation dialog.</summary>
     public IReadOnlyList<string> WhatUndoRemoves() =>
