@@ -6,6 +6,9 @@ namespace PbsPocketIdWizard.E2E.Tests;
 
 public sealed class WizardHappyPathTests : ChromiumPageTest
 {
+    private static readonly byte[] OnePixelPng = Convert.FromBase64String(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
+
     [ChromiumFact]
     public async Task AllSteps_InDemoMode_ConnectPbsToPocketIdWithARealSignIn()
     {
@@ -31,8 +34,10 @@ public sealed class WizardHappyPathTests : ChromiumPageTest
         await wizard.ScreenshotAsync("02-pbs.png");
         await wizard.NextAsync("OIDC client");
 
-        // 3. OIDC client: callback URL with the PBS port; plan, then apply.
+        // 3. OIDC client: callback URL with the PBS port, a logo (previewed, uploaded on apply); plan, then apply.
         await Assertions.Expect(Page.Locator("code.callback-url")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^https://127\.0\.0\.1:\d+$"));
+        await Page.Locator("input[type=file]").SetInputFilesAsync(new FilePayload { Name = "pbs.png", MimeType = "image/png", Buffer = OnePixelPng });
+        await Assertions.Expect(Page.GetByRole(AriaRole.Img, new() { Name = "Logo preview: pbs.png" })).ToBeVisibleAsync();
         await wizard.PlanAndApplyAsync();
         await wizard.ScreenshotAsync("03-oidc-client.png");
         await wizard.NextAsync("PBS realm");

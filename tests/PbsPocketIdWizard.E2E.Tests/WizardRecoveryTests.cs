@@ -13,7 +13,7 @@ public sealed class WizardRecoveryTests : ChromiumPageTest
     {
         var wizard = new WizardPage(Page);
         await wizard.OpenAsync(App.SignInLink);
-        await ConnectBothServersAsync(wizard);
+        await wizard.ConnectBothServersAsync();
         await wizard.ClickAsync("Plan");
         await Assertions.Expect(wizard.PlanList).ToBeVisibleAsync(new() { Timeout = WizardPage.ActionTimeoutMs });
 
@@ -41,7 +41,7 @@ public sealed class WizardRecoveryTests : ChromiumPageTest
     {
         var wizard = new WizardPage(Page);
         await wizard.OpenAsync(App.SignInLink);
-        await ConnectBothServersAsync(wizard);
+        await wizard.ConnectBothServersAsync();
 
         await Page.ReloadAsync();
         await wizard.WaitForCircuitAsync();
@@ -58,7 +58,7 @@ public sealed class WizardRecoveryTests : ChromiumPageTest
     {
         var wizard = new WizardPage(Page);
         await wizard.OpenAsync(App.SignInLink);
-        await ConnectBothServersAsync(wizard);
+        await wizard.ConnectBothServersAsync();
 
         await wizard.ClickAsync("Reset demo");
 
@@ -67,20 +67,44 @@ public sealed class WizardRecoveryTests : ChromiumPageTest
         await Assertions.Expect(wizard.Field("Pocket ID address")).ToHaveValueAsync(Demo.PocketIdUrl.GetLeftPart(UriPartial.Authority));
     }
 
+    [ChromiumFact]
+    public async Task Undo_AfterARunWithAPreCreatedUser_RemovesWhatTheRunCreated()
+    {
+        var wizard = new WizardPage(Page);
+        await wizard.OpenAsync(App.SignInLink);
+        await wizard.ConnectBothServersAsync();
+        await wizard.PlanAndApplyAsync();
+        await wizard.NextAsync("PBS realm");
+        await wizard.PlanAndApplyAsync();
+        await wizard.NextAsync("First sign-in");
+        await Page.GetByText("Or create a user ahead of their first sign-in").ClickAsync();
+        await wizard.Field("User name (without the realm)").FillAsync("carol");
+        await wizard.Field("User name (without the realm)").PressAsync("Tab");
+        await wizard.ClickAsync("Add user");
+        await wizard.ClickAsync("Continue");
+        await wizard.ExpectStepAsync("Permissions");
+        await wizard.PlanAndApplyAsync();
+        await wizard.NextAsync("Summary");
+        await wizard.ClickAsync("Verify everything");
+        await wizard.ExpectStepDoneAsync();
+
+        await wizard.ClickAsync("Undo…");
+        var confirm = Page.GetByRole(AriaRole.Dialog, new() { Name = "Undo this run?" });
+        await Assertions.Expect(confirm).ToContainTextAsync("PBS OpenID realm: PocketID");
+        await Assertions.Expect(confirm).ToContainTextAsync("Pocket ID OIDC client");
+        await Assertions.Expect(confirm).ToContainTextAsync("carol@PocketID");
+        await wizard.ScreenshotAsync("10-undo-confirm.png");
+        await confirm.GetByRole(AriaRole.Button, new() { Name = "Undo", Exact = true }).ClickAsync();
+
+        await Assertions.Expect(Page.GetByText("Undone: everything this run created was removed")).ToBeVisibleAsync(new() { Timeout = WizardPage.ActionTimeoutMs });
+        await wizard.ClickAsync("Start a new run");
+        await wizard.ExpectStepAsync("Pocket ID");
+        await Assertions.Expect(Page.GetByText("Undone: everything this run created was removed")).ToHaveCountAsync(0);
+        await wizard.ClickAsync("Test connection"); // the new run is pre-filled again
+        await wizard.ExpectStepDoneAsync();
+    }
+
     private DemoEnvironment Demo =>
         ((DemoSimulators)App.Services.GetService(typeof(DemoSimulators))!).Environment
         ?? throw new InvalidOperationException("Demo simulators are not running.");
-
-    /// <summary>Steps 1 and 2 (with the certificate trusted), ending on the OIDC client step.</summary>
-    private static async Task ConnectBothServersAsync(WizardPage wizard)
-    {
-        await wizard.ClickAsync("Test connection");
-        await wizard.ExpectStepDoneAsync();
-        await wizard.NextAsync("Proxmox Backup Server");
-        await wizard.ClickAsync("Test connection");
-        await Assertions.Expect(wizard.TrustDialog).ToBeVisibleAsync(new() { Timeout = WizardPage.ActionTimeoutMs });
-        await wizard.TrustDialog.GetByRole(AriaRole.Button, new() { Name = "Trust", Exact = true }).ClickAsync();
-        await wizard.ExpectStepDoneAsync();
-        await wizard.NextAsync("OIDC client");
-    }
 }

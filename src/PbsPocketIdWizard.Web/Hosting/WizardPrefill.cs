@@ -20,6 +20,16 @@ public sealed class WizardPrefill(IOptions<WizardOptions> options, DemoSimulator
         && string.IsNullOrWhiteSpace(state.PocketId.Url)
         && string.IsNullOrWhiteSpace(state.Pbs.Url);
 
+    /// <summary>
+    /// A demo run made against simulators of an earlier start: they listened on other ports and their data is gone
+    /// (simulators keep state in memory), so the run cannot continue and a fresh one is started instead.
+    /// </summary>
+    public bool IsStaleDemoRun(WizardState state) =>
+        demo.Environment is { } env
+        && Uri.TryCreate(state.Pbs.Url, UriKind.Absolute, out var pbs)
+        && string.Equals(pbs.Host, env.PbsUrl.Host, StringComparison.OrdinalIgnoreCase)
+        && pbs.Port != env.PbsUrl.Port;
+
     /// <summary>Returns true when it changed the state.</summary>
     public bool Apply(WizardState state)
     {

@@ -75,6 +75,19 @@ public sealed class WizardPage(IPage page)
         await ExpectStepDoneAsync();
     }
 
+    /// <summary>Steps 1 and 2 with the PBS certificate trusted, ending on the OIDC client step.</summary>
+    public async Task ConnectBothServersAsync()
+    {
+        await ClickAsync("Test connection");
+        await ExpectStepDoneAsync();
+        await NextAsync("Proxmox Backup Server");
+        await ClickAsync("Test connection");
+        await Assertions.Expect(TrustDialog).ToBeVisibleAsync(new() { Timeout = ActionTimeoutMs });
+        await TrustDialog.GetByRole(AriaRole.Button, new() { Name = "Trust", Exact = true }).ClickAsync();
+        await ExpectStepDoneAsync();
+        await NextAsync("OIDC client");
+    }
+
     public async Task ScreenshotAsync(string fileName)
     {
         var directory = ScreenshotDirectory();

@@ -30,6 +30,9 @@ public abstract class ChromiumPageTest : IAsyncLifetime
 
     protected IBrowser Browser => _browser ?? throw new InvalidOperationException("The browser is not started.");
 
+    /// <summary>False for tests that start (and restart) their own apps.</summary>
+    protected virtual bool StartsApp => true;
+
     /// <summary>Settings the test's app starts with, on top of demo mode, the known token and a temp data directory.</summary>
     protected virtual Dictionary<string, string?> AppSettings => [];
 
@@ -40,7 +43,11 @@ public abstract class ChromiumPageTest : IAsyncLifetime
             return; // the test itself is skipped by [ChromiumFact]
         }
 
-        _app = await WizardAppFixture.StartAsync(AppSettings);
+        if (StartsApp)
+        {
+            _app = await WizardAppFixture.StartAsync(AppSettings);
+        }
+
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

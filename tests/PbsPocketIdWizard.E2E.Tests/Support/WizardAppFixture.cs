@@ -34,7 +34,7 @@ public sealed class WizardAppFixture : IAsyncDisposable
 
     public IServiceProvider Services => _factory.Services;
 
-    public static Task<WizardAppFixture> StartAsync(Dictionary<string, string?>? settings = null, string? dataDirectory = null)
+    public static async Task<WizardAppFixture> StartAsync(Dictionary<string, string?>? settings = null, string? dataDirectory = null)
     {
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "pbs-wizard-e2e-" + Guid.NewGuid().ToString("N"));
         var all = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
@@ -57,9 +57,16 @@ public sealed class WizardAppFixture : IAsyncDisposable
         var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
             ?? throw new InvalidOperationException("Kestrel reported no bound address.");
         fixture.BaseAddress = new Uri(address.TrimEnd('/') + "/");
-        fixture.SignInLink = factory.Services.GetRequiredService<AccessGate>().SignInLinks.FirstOrDefault()
+        // The link is printed from an ApplicationStarted callback, which may still be running when StartServer returns.
+        var gate = factory.Services.GetRequiredService<AccessGate>();
+        for (var i = 0; i < 100 && gate.SignInLinks.Count == 0; i++)
+        {
+            await Task.Delay(50);
+        }
+
+        fixture.SignInLink = gate.SignInLinks.FirstOrDefault()
             ?? throw new InvalidOperationException("No sign-in link was printed at start.");
-        return Task.FromResult(fixture);
+        return fixture;
     }
 
     /// <summary>Stops the app but keeps the data directory (for restart tests); DisposeAsync removes it.</summary>

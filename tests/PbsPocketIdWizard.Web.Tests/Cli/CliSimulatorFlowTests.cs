@@ -76,11 +76,21 @@ public sealed class CliSimulatorFlowTests : IAsyncLifetime
             Assert.Contains(changes, c => c is { Kind: "Update", Resource: "PBS realm scopes" });
             Assert.Contains(changes, c => c is { Kind: "Create", Resource: "PBS permission", Description: "Admin on / for alice@PocketID (once alice@PocketID exists: first sign-in or pre-created)" });
             Assert.DoesNotContain(changes, c => c.Resource == "Permissions");
+            // The realm's client is the one the OIDC client step creates; alice is created by PBS at her first sign-in.
+            Assert.Contains(changes, c => c is { Kind: "Create", Resource: "PBS OpenID realm" } && c.Description!.Contains(", client (the one created above), username claim username", StringComparison.Ordinal));
+            Assert.Contains(changes, c => c is { Kind: "Create", Resource: "PBS user", Description: "alice@PocketID — PBS creates it at the first sign-in (autocreate)" });
         }
+
+        var table = await RunAsync(r => r.PlanAsync(["--answers", _answers], CancellationToken.None));
+        Assert.Contains("client (the one created above)", table.Out);
+        Assert.DoesNotContain("client ,", table.Out);
+        Assert.DoesNotContain("not found in PBS yet", table.Out);
+        Assert.Equal("true", _sims.PbsState.Realms.Single(r => r.Name == "pam").Properties.GetValueOrDefault("default"));
 
         var (first, signIn) = await ApplyWithSignInAsync();
         Assert.True(first.Exit == CliExitCodes.Done, first.Out + first.Err);
         Assert.True(signIn?.Succeeded, $"sign-in: {signIn?.Stage} {signIn?.Status} {signIn?.Error}");
+        Assert.False(_sims.PbsState.Realms.Single(r => r.Name == "pam").Properties.ContainsKey("default"));
         Assert.Contains("choose realm PocketID, click \"Login (OpenID redirect)\", sign in as alice", first.Out);
         Assert.Contains("new user: alice@PocketID (alice@example.com)", first.Out);
         Assert.True(first.Out.IndexOf("new user: alice", StringComparison.Ordinal) < first.Out.IndexOf("PBS permission", StringComparison.Ordinal));
@@ -127,8 +137,11 @@ public sealed class CliSimulatorFlowTests : IAsyncLifetime
         Assert.DoesNotContain(_sims.PbsState.Realms, r => r.Name == "PocketID");
         Assert.DoesNotContain(_sims.PbsState.Acls, a => a.AuthId == "alice@PocketID");
         Assert.Empty(_sims.PocketIdState.Clients);
+        // The realm took `default` from pam (pbs-api.md §3.3); undo gives it back.
+        Assert.Contains("PbsDefaultRealm        pam becomes the default realm again", undo.Out);
+        Assert.Equal("true", _sims.PbsState.Realms.Single(r => r.Name == "pam").Properties.GetValueOrDefault("default"));
 
-        var output = string.Concat(plan.Out, plan.Err, first.Out, first.Err, second.Out, second.Err, replan.Out, replan.Err, status.Out, status.Err, undo.Out, undo.Err);
+        var output = string.Concat(plan.Out, plan.Err, table.Out, table.Err, first.Out, first.Err, second.Out, second.Err, replan.Out, replan.Err, status.Out, status.Err, undo.Out, undo.Err);
         foreach (var secret in new[] { _sims.PbsRootPassword, _sims.PocketIdApiKey, clientSecret })
         {
             Assert.DoesNotContain(secret, output, StringComparison.Ordinal);

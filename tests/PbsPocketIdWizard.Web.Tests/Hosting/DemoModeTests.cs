@@ -92,6 +92,22 @@ public sealed class DemoModeTests
     }
 
     [Fact]
+    public async Task IsStaleDemoRun_WhenTheRunPointsAtEarlierSimulatorPorts_IsTrue()
+    {
+        await using var factory = new WizardWebFactory(new() { ["Wizard:Mode"] = "Demo" });
+        var prefill = factory.Services.GetRequiredService<WizardPrefill>();
+        var env = factory.Services.GetRequiredService<DemoSimulators>().Environment!;
+        var current = new WizardState();
+        prefill.Apply(current);
+        var earlier = new WizardState { Pbs = { Url = $"https://{env.PbsUrl.Host}:{env.PbsUrl.Port + 1}" } };
+        var elsewhere = new WizardState { Pbs = { Url = "https://pbs.example.com:8007" } };
+
+        Assert.False(prefill.IsStaleDemoRun(current));
+        Assert.True(prefill.IsStaleDemoRun(earlier));
+        Assert.False(prefill.IsStaleDemoRun(elsewhere));
+    }
+
+    [Fact]
     public async Task Reset_ClearsArmedFaultsOnBothSimulators()
     {
         await using var factory = new WizardWebFactory(new() { ["Wizard:Mode"] = "Demo" });

@@ -1,3 +1,4 @@
+using PbsPocketIdWizard.Core.Http;
 using PbsPocketIdWizard.Core.Wizard;
 using PbsPocketIdWizard.Web.Hosting;
 
@@ -58,6 +59,11 @@ public sealed class WizardViewModel(WizardSession session, WizardPrefill prefill
         if (!session.IsLoaded)
         {
             await session.LoadOrStartAsync(_circuit.Token);
+            if (prefill.IsStaleDemoRun(session.State))
+            {
+                logger.LogInformation("Demo run {WizardRunId} was made against simulators of an earlier start; starting a new run", session.State.RunId);
+                await session.NewRunAsync(_circuit.Token);
+            }
         }
 
         if (prefill.Apply(session.State))
@@ -177,6 +183,25 @@ public sealed class WizardViewModel(WizardSession session, WizardPrefill prefill
         }
     });
 
+    /// <summary>
+    /// The fingerprint PBS presented at a failed connection test when it differs from the trusted one: the view then
+    /// asks the admin whether to trust it.
+    /// </summary>
+    public string? UntrustedPbsFingerprint =>
+        session.StatusOf(WizardStepId.PbsConnection) == StepStatus.Failed
+        && State.Results.PbsPresentedFingerprint is { Length: > 0 } presented
+        && !string.Equals(CertificatePin.Normalize(presented), CertificatePin.Normalize(State.Pbs.Fingerprint), StringComparison.OrdinalIgnoreCase)
+            ? presented
+            : null;
+
+    /// <summary>Trusts the presented fingerprint (pins it) and tests the connection again.</summary>
+    public async Task TrustPbsFingerprintAsync(string fingerprint)
+    {
+        State.Pbs.Fingerprint = fingerprint;
+        await InputsChangedAsync(WizardStepId.PbsConnection);
+        await TestAsync();
+    }
+
     /// <summary>What undo would remove, newest first, for the confirmation dialog.</summary>
     public IReadOnlyList<string> WhatUndoRemoves() =>
         State.Journal
@@ -185,6 +210,8 @@ public sealed class WizardViewModel(WizardSession session, WizardPrefill prefill
             .Reverse()
             .Select(e => $"{Describe(e.Resource)}: {e.ResourceId}")
             .Distinct()
+            // Not a removal: the realm that had PBS's default flag before the run gets it back (undo checks it still may).
+            .Concat(State.ChangedByRun(ResourceKind.PbsDefaultRealm).Select(id => $"{Describe(ResourceKind.PbsDefaultRealm)}: {id.Split('|')[0]} becomes the default again"))
             .ToList();
 
     public static string Describe(ResourceKind kind) => kind switch
@@ -197,6 +224,7 @@ public sealed class WizardViewModel(WizardSession session, WizardPrefill prefill
         ResourceKind.PbsRealmScopes => "PBS realm scopes",
         ResourceKind.PbsUser => "PBS user",
         ResourceKind.PbsAcl => "PBS permission",
+        ResourceKind.PbsDefaultRealm => "PBS default realm",
         _ => kind.ToString(),
     };
 

@@ -1,0 +1,47 @@
+using Microsoft.AspNetCore.Components.Forms;
+using PbsPocketIdWizard.Core.Wizard;
+
+namespace PbsPocketIdWizard.Web.Components.Wizard;
+
+/// <summary>The optional OIDC client logo: which files Pocket ID takes, reading one from the browser, and its preview.</summary>
+public static class LogoFile
+{
+    /// <summary>Pocket ID's limit for a client logo.</summary>
+    public const long MaxBytes = 2 * 1024 * 1024;
+
+    public const string Accept = ".png,.svg,.jpg,.jpeg,.webp";
+
+    public static string? MediaType(string fileName) => Path.GetExtension(fileName).ToLowerInvariant() switch
+    {
+        ".png" => "image/png",
+        ".svg" => "image/svg+xml",
+        ".jpg" or ".jpeg" => "image/jpeg",
+        ".webp" => "image/webp",
+        _ => null,
+    };
+
+    /// <summary>A data: URL for the preview, or null when there is no logo in memory.</summary>
+    public static string? PreviewUrl(OidcClientInput input) =>
+        input.LogoContent is { Length: > 0 } bytes && input.LogoFileName is { } name && MediaType(name) is { } type
+            ? $"data:{type};base64,{Convert.ToBase64String(bytes)}"
+            : null;
+
+    /// <summary>Reads the chosen file into the input; returns what is wrong with it instead, or null.</summary>
+    public static async Task<string?> ReadIntoAsync(IBrowserFile file, OidcClientInput input, CancellationToken cancellationToken)
+    {
+        if (file.Size > MaxBytes || MediaType(file.Name) is null)
+        {
+            return "Choose a PNG, SVG, JPG or WEBP file of at most 2 MiB.";
+        }
+
+        using var buffer = new MemoryStream();
+        await using (var stream = file.OpenReadStream(MaxBytes, cancellationToken))
+        {
+            await stream.CopyToAsync(buffer, cancellationToken);
+        }
+
+        input.LogoFileName = Path.GetFileName(file.Name);
+        input.LogoContent = buffer.ToArray();
+        return null;
+    }
+}
