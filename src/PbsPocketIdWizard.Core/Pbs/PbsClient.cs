@@ -180,6 +180,15 @@ public sealed class PbsClient
     public Task DeleteOpenIdRealmAsync(string realm, CancellationToken cancellationToken) =>
         WriteAsync(HttpMethod.Delete, Path("config/access/openid", realm), null, $"deleting the OpenID realm {realm}", cancellationToken);
 
+    /// <summary>
+    /// PUT /config/access/pam or /config/access/pbs (3.3.7+, pbs-api.md §0): the built-in realms are updated through
+    /// their own endpoints, not /config/access/openid. <paramref name="realm"/> is "pam" or "pbs".
+    /// </summary>
+    public Task UpdateBuiltinRealmAsync(string realm, PbsBuiltinRealmUpdate update, CancellationToken cancellationToken) =>
+        realm is "pam" or "pbs"
+            ? WriteAsync(HttpMethod.Put, Path($"config/access/{realm}"), update, $"updating the {realm} realm", cancellationToken)
+            : throw new ArgumentException($"'{realm}' is not a built-in realm (pam or pbs).", nameof(realm));
+
     /// <summary>POST /access/users (§5.2): pre-creates e.g. alice@PocketID so ACLs can be set before the first sign-in.</summary>
     public Task CreateUserAsync(PbsUserCreate user, CancellationToken cancellationToken) =>
         WriteAsync(HttpMethod.Post, Path("access/users"), user, $"creating the user {user.UserId}", cancellationToken);

@@ -115,7 +115,12 @@ public sealed class FirstSignInStep(ApiClientFactory clients, RunJournal journal
 
         foreach (var id in state.FirstSignIn.SelectedUsers)
         {
-            changes.Add(new(ChangeKind.NoChange, "PBS user", existing.Contains(id) ? $"{id} signed in" : $"{id} (not found in PBS yet)"));
+            // A user still to come is a change PBS makes itself at the first sign-in (autocreate, §5.4), not "no change".
+            changes.Add(existing.Contains(id)
+                ? new(ChangeKind.NoChange, "PBS user", $"{id} signed in")
+                : state.Realm.Autocreate
+                    ? new(ChangeKind.Create, "PBS user", $"{id} — PBS creates it at the first sign-in (autocreate)")
+                    : new(ChangeKind.NoChange, "PBS user", $"{id} (not in PBS yet, and the realm does not autocreate users: pre-create it)"));
         }
 
         return new StepPlan(changes, InputFingerprint(state));

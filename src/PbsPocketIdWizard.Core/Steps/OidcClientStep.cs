@@ -120,10 +120,22 @@ public sealed class OidcClientStep(ApiClientFactory clients, RunJournal journal)
                 : new(ChangeKind.Create, "Pocket ID client logo", state.Client.LogoFileName ?? string.Empty));
         }
 
-        var secretKnown = existing is not null && state.Results.ClientId == existing.Id && state.Results.ClientSecret is not null;
+        var secretKnown = existing is not null && state.Results.ClientId == existing.Id && state.Results.ClientSecret is not null && SecretSentByRun(state, existing.Id);
+        var secretInPbs = existing is null || secretKnown ? null : await SecretInPbsAsync(state, existing, cancellationToken);
+        if (existing is not null && secretInPbs is not null)
+        {
+            // Like the connection checks, the plan records what it found, so the steps after it plan against the
+            // client and key in place (a whole-run preview of a finished setup is then all NoChange).
+            state.Results.ClientId = existing.Id;
+            state.Results.ClientSecret = secretInPbs;
+            state.Results.CallbackUrls = callbacks.ToList();
+        }
+
         changes.Add(secretKnown
             ? new(ChangeKind.NoChange, "Pocket ID client secret", "already created by this run")
-            : new(ChangeKind.Create, "Pocket ID client secret", "created and handed to PBS directly (nothing to copy)"));
+            : secretInPbs is not null
+                ? new(ChangeKind.NoChange, "Pocket ID client secret", $"already in the PBS realm '{state.Realm.Name}'")
+                : new(ChangeKind.Create, "Pocket ID client secret", "created and handed to PBS directly (nothing to copy)"));
         return new StepPlan(changes, InputFingerprint(state));
     }
 
@@ -190,8 +202,15 @@ public sealed class OidcClientStep(ApiClientFactory clients, RunJournal journal)
             }
         }
 
-        if (state.Results.ClientSecret is null || !state.Journal.Any(e =>
-                e.Resource == ResourceKind.PocketIdClientSecret && e.ResourceId == existing.Id && e.Outcome == JournalOutcome.Done))
+        // A secret this run made is kept (encrypted) in the state; else a key PBS already holds for this client is used.
+        var madeByRun = state.Results.ClientSecret is not null && SecretSentByRun(state, existing.Id) && state.Journal.Any(e =>
+            e.Resource == ResourceKind.PocketIdClientSecret && e.ResourceId == existing.Id && e.Outcome == JournalOutcome.Done);
+        var inPbs = madeByRun ? null : await SecretInPbsAsync(state, existing, cancellationToken);
+        if (inPbs is not null)
+        {
+            state.Results.ClientSecret = inPbs;
+        }
+        else if (!madeByRun)
         {
             // The value is shown once (pocket-id-api.md §6); it goes straight into the state (encrypted at rest) and PBS.
             await journal.PendingAsync(state, Id, ResourceKind.PocketIdClientSecret, existing.Id, cancellationToken);
@@ -259,6 +278,57 @@ public sealed class OidcClientStep(ApiClientFactory clients, RunJournal journal)
 
             return StepOutcome.Success();
         }, string.Empty, "Removing the Pocket ID OIDC client");
+
+    /// <summary>True when this run sent a create for the client's secret (answer seen or not) and has not undone it.</summary>
+    private static bool SecretSentByRun(WizardState state, string clientId) =>
+        RunJournal.IsOurs(state, ResourceKind.PocketIdClientSecret, clientId);
+
+    /// <summary>
+    /// The key PBS already holds for this client, or null. PBS's realm GET returns `client-key` (pbs-api.md §3.2): when
+    /// the realm of the chosen name exists for this client id with a key, the secret is in place, e.g. in a new run after
+    /// a completed one (whose secret was wiped). Not when this run itself sent a secret create for the client: on
+    /// ≤ v2.13 that replaced the old secret (pocket-id-api.md §6.2), so PBS's key may be stale. On v2.14+ the key must
+    /// also match the 4-character prefix of an active secret (§6.1, metadata only, no side effects); a key whose secret
+    /// was deleted or expired is thus replaced. Pocket ID offers no side-effect-free way to check the value itself.
+    /// </summary>
+    private async Task<Secret?> SecretInPbsAsync(WizardState state, PocketIdOidcClient existing, CancellationToken cancellationToken)
+    {
+        if (SecretSentByRun(state, existing.Id) || !PbsRules.IsValidRealmName(state.Realm.Name))
+        {
+            return null;
+        }
+
+        var pbs = clients.CreatePbs(state.Pbs);
+        var domains = await pbs.GetDomainsAsync(cancellationToken);
+        if (!domains.Any(d => d.Realm == state.Realm.Name && d.Type == "openid"))
+        {
+            return null;
+        }
+
+        var realm = (await pbs.GetOpenIdRealmAsync(state.Realm.Name, cancellationToken)).Value;
+        if (realm.ClientId != existing.Id || string.IsNullOrEmpty(realm.ClientKey))
+        {
+            return null;
+        }
+
+        return KeyMatchesActiveSecret(existing, realm.ClientKey, state.Results.PocketIdVersion) ? new Secret(realm.ClientKey) : null;
+    }
+
+    /// <summary>
+    /// v2.14+ lists secret metadata (§6.1): the key must start with an active secret's prefix (an empty prefix, as for
+    /// migrated secrets, cannot tell and counts as a match). No secrets at all (serialised as null, §2) means no valid
+    /// key. ≤ v2.13 has no metadata (§6.2): the key is taken as it is.
+    /// </summary>
+    private static bool KeyMatchesActiveSecret(PocketIdOidcClient client, string key, string? version)
+    {
+        var secrets = client.Credentials?.Secrets;
+        if (secrets is null)
+        {
+            return PocketIdClient.ParseVersion(version) is not { } parsed || parsed < new Version(2, 14, 0);
+        }
+
+        return secrets.Any(s => s.IsActive && (string.IsNullOrEmpty(s.Prefix) || key.StartsWith(s.Prefix, StringComparison.Ordinal)));
+    }
 
     private static bool HasLogo(WizardState state) =>
         !string.IsNullOrWhiteSpace(state.Client.LogoFileName) && state.Client.LogoContent is { Length: > 0 };

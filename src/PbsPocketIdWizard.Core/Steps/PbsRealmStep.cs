@@ -68,7 +68,7 @@ public sealed class PbsRealmStep(ApiClientFactory clients, RunJournal journal) :
         {
             return new StepPlan(
             [
-                new(ChangeKind.Create, RealmResource, $"'{name}': issuer {state.Results.Issuer}, client {state.Results.ClientId}, username claim {state.Realm.UsernameClaim}" +
+                new(ChangeKind.Create, RealmResource, $"'{name}': issuer {state.Results.Issuer}, client {state.Results.ClientId ?? "(the one created above)"}, username claim {state.Realm.UsernameClaim}" +
                     $"{(state.Realm.Autocreate ? ", autocreate users" : string.Empty)}{(state.Realm.Default ? ", default realm" : string.Empty)}"),
             ], InputFingerprint(state));
         }
@@ -104,7 +104,13 @@ public sealed class PbsRealmStep(ApiClientFactory clients, RunJournal journal) :
         var existing = await FindAsync(client, name, cancellationToken);
         if (existing is null)
         {
+            var defaultSwitch = await DefaultSwitchAsync(client, state, cancellationToken);
             await journal.PendingAsync(state, Id, ResourceKind.PbsRealm, name, cancellationToken);
+            if (defaultSwitch is not null)
+            {
+                await journal.PendingAsync(state, Id, ResourceKind.PbsDefaultRealm, defaultSwitch, cancellationToken, RunJournal.Update);
+            }
+
             try
             {
                 await client.CreateOpenIdRealmAsync(Desired(state), cancellationToken);
@@ -115,6 +121,7 @@ public sealed class PbsRealmStep(ApiClientFactory clients, RunJournal journal) :
             }
 
             await journal.DoneAsync(state, Id, ResourceKind.PbsRealm, name, cancellationToken);
+            await DefaultSwitchDoneAsync(state, defaultSwitch, cancellationToken);
             existing = await FindAsync(client, name, cancellationToken)
                 ?? throw new ExternalApiException(ExternalService.Pbs, HttpStatusCode.OK, $"the realm {name} was created but cannot be read back");
         }
@@ -131,7 +138,13 @@ public sealed class PbsRealmStep(ApiClientFactory clients, RunJournal journal) :
         var differences = Differences(state, existing.Value);
         if (differences.Count > 0)
         {
+            var defaultSwitch = await DefaultSwitchAsync(client, state, cancellationToken);
             await journal.PendingAsync(state, Id, ResourceKind.PbsRealm, name, cancellationToken, RunJournal.Update);
+            if (defaultSwitch is not null)
+            {
+                await journal.PendingAsync(state, Id, ResourceKind.PbsDefaultRealm, defaultSwitch, cancellationToken, RunJournal.Update);
+            }
+
             await client.UpdateOpenIdRealmAsync(name, new PbsOpenIdRealmUpdate
             {
                 IssuerUrl = state.Results.Issuer,
@@ -143,6 +156,7 @@ public sealed class PbsRealmStep(ApiClientFactory clients, RunJournal journal) :
                 Digest = existing.Digest,
             }, cancellationToken);
             await journal.DoneAsync(state, Id, ResourceKind.PbsRealm, name, cancellationToken, RunJournal.Update, string.Join(", ", differences));
+            await DefaultSwitchDoneAsync(state, defaultSwitch, cancellationToken);
         }
 
         var check = await CheckAuthUrlAsync(client, state, cancellationToken);
@@ -188,8 +202,91 @@ public sealed class PbsRealmStep(ApiClientFactory clients, RunJournal journal) :
                 await journal.UndoneAsync(state, Id, ResourceKind.PbsRealm, name, cancellationToken);
             }
 
-            return StepOutcome.Success();
+            // After the deletes: deleting the realm that took the flag leaves PBS with no default realm at all.
+            var notes = new List<string>();
+            foreach (var id in RunJournal.UpdatesSentByRun(state, ResourceKind.PbsDefaultRealm).Reverse())
+            {
+                var detail = await RestoreDefaultAsync(client, id, cancellationToken);
+                await journal.UndoneAsync(state, Id, ResourceKind.PbsDefaultRealm, id, cancellationToken, RunJournal.Update, detail.Text);
+                if (detail.NeedsAdmin)
+                {
+                    notes.Add(detail.Text);
+                }
+            }
+
+            return notes.Count == 0 ? StepOutcome.Success() : StepOutcome.Success(string.Join(" ", notes));
         }, string.Empty, "Removing the PBS realm");
+
+    /// <summary>
+    /// "previous|new" when the coming create/update moves PBS's `default` flag away from the realm that has it (setting
+    /// it clears it everywhere else, and an update without it clears it on this realm, §3.3); null when nothing moves.
+    /// </summary>
+    private static async Task<string?> DefaultSwitchAsync(PbsClient client, WizardState state, CancellationToken cancellationToken)
+    {
+        if (!state.Results.PbsSupportsDefaultRealm)
+        {
+            return null;
+        }
+
+        var name = state.Realm.Name;
+        var holder = (await client.GetDomainsAsync(cancellationToken)).FirstOrDefault(d => d.Default == true)?.Realm;
+        var next = state.Realm.Default ? name : holder == name ? null : holder;
+        return holder is not null && holder != next ? $"{holder}|{next}" : null;
+    }
+
+    private async Task DefaultSwitchDoneAsync(WizardState state, string? defaultSwitch, CancellationToken cancellationToken)
+    {
+        if (defaultSwitch is not null)
+        {
+            var previous = defaultSwitch.Split('|')[0];
+            await journal.DoneAsync(state, Id, ResourceKind.PbsDefaultRealm, defaultSwitch, cancellationToken, RunJournal.Update,
+                $"'{previous}' was the default realm; undo makes it the default again");
+        }
+    }
+
+    /// <summary>
+    /// Makes the realm that was the default before the run the default again, but only while it exists and no realm
+    /// other than the one the run made default has the flag now (someone chose another default meanwhile: keep theirs).
+    /// </summary>
+    private static async Task<(string Text, bool NeedsAdmin)> RestoreDefaultAsync(PbsClient client, string id, CancellationToken cancellationToken)
+    {
+        var parts = id.Split('|');
+        var (previous, next) = (parts[0], parts.Length > 1 ? parts[1] : string.Empty);
+        var domains = await client.GetDomainsAsync(cancellationToken);
+        var holder = domains.FirstOrDefault(d => d.Default == true)?.Realm;
+        var target = domains.FirstOrDefault(d => d.Realm == previous);
+        if (holder == previous)
+        {
+            return ($"'{previous}' is the default realm", false);
+        }
+
+        if (target is null)
+        {
+            return ($"'{previous}' no longer exists; the default realm was left as is", false);
+        }
+
+        if (holder is not null && holder != next)
+        {
+            return ($"'{holder}' became the default realm meanwhile and stays it", false);
+        }
+
+        switch (target.Type)
+        {
+            case "pam" or "pbs":
+                // 3.3.7+ updates the built-in realms through their own endpoints (pbs-api.md §0).
+                await client.UpdateBuiltinRealmAsync(target.Type, new PbsBuiltinRealmUpdate { Default = true }, cancellationToken);
+                break;
+            case "openid":
+                var realm = await client.GetOpenIdRealmAsync(previous, cancellationToken);
+                // Only `default` is sent: an update changes just the properties it names (§3.3).
+                await client.UpdateOpenIdRealmAsync(previous, new PbsOpenIdRealmUpdate { Default = true, Digest = realm.Digest }, cancellationToken);
+                break;
+            default:
+                return ($"'{previous}' ({target.Type}) was the default realm before this run: make it the default again in the PBS web UI (Configuration → Access Control → Realms).", true);
+        }
+
+        return ($"'{previous}' is the default realm again", false);
+    }
 
     private PbsOpenIdRealm Desired(WizardState state) => new()
     {

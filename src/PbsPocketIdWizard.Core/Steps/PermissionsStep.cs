@@ -64,23 +64,34 @@ public sealed class PermissionsStep(ApiClientFactory clients, RunJournal journal
     private IEnumerable<(string Path, string AuthId, string Role, bool Propagate)> Grants(WizardState state) =>
         state.Permissions.Grants.Select(g => (g.Path, PbsRules.ToUserId(g.User, state.Realm.Name), g.Role, g.Propagate));
 
+    /// <summary>
+    /// One line for the scopes and one per grant. Also planned before the earlier steps ran (a whole-run preview): a
+    /// realm or user that does not exist yet means its changes are still to come, not an error.
+    /// </summary>
     public override async Task<StepPlan> PlanAsync(WizardState state, CancellationToken cancellationToken)
     {
         var client = clients.CreatePbs(state.Pbs);
         var changes = new List<PlannedChange>();
         if (state.Permissions.SetScopes)
         {
-            var realm = await client.GetOpenIdRealmAsync(state.Realm.Name, cancellationToken);
-            changes.Add(ScopeSet(realm.Value.Scopes).SetEquals(ScopeSet(state.Realm.Scopes))
+            var domains = await client.GetDomainsAsync(cancellationToken);
+            var realmExists = domains.Any(d => d.Realm == state.Realm.Name && d.Type == "openid");
+            // The realm step creates the realm without scopes, i.e. with PBS's default (§3.2).
+            var current = realmExists ? (await client.GetOpenIdRealmAsync(state.Realm.Name, cancellationToken)).Value.Scopes : null;
+            changes.Add(ScopeSet(current).SetEquals(ScopeSet(state.Realm.Scopes))
                 ? new(ChangeKind.NoChange, "PBS realm scopes", state.Realm.Scopes)
-                : new(ChangeKind.Update, "PBS realm scopes", $"{realm.Value.Scopes ?? "email profile (default)"} → {state.Realm.Scopes} (PBS adds openid itself and ignores groups)"));
+                : new(ChangeKind.Update, "PBS realm scopes", $"{current ?? "email profile (default)"} → {state.Realm.Scopes}{(realmExists ? string.Empty : " once the realm is created")} (PBS adds openid itself and ignores groups)"));
         }
 
+        var users = state.Permissions.Grants.Count == 0 ? [] :
+            (await client.ListUsersAsync(cancellationToken)).Select(u => u.UserId).ToHashSet(StringComparer.Ordinal);
         foreach (var (path, authId, role, propagate) in Grants(state))
         {
+            // An entry can outlive its user or realm (§3.3, §5): look it up either way.
             var entry = await FindAclAsync(client, path, authId, role, cancellationToken);
+            var pending = users.Contains(authId) ? string.Empty : $" (once {authId} exists: first sign-in or pre-created)";
             changes.Add(entry is null
-                ? new(ChangeKind.Create, "PBS permission", $"{role} on {path} for {authId}{(propagate ? string.Empty : " (not propagated)")}")
+                ? new(ChangeKind.Create, "PBS permission", $"{role} on {path} for {authId}{(propagate ? string.Empty : " (not propagated)")}{pending}")
                 : entry.Propagate == propagate
                     ? new(ChangeKind.NoChange, "PBS permission", $"{authId} already has {role} on {path}")
                     : new(ChangeKind.Update, "PBS permission", $"{role} on {path} for {authId}: propagate {(propagate ? "on" : "off")}"));

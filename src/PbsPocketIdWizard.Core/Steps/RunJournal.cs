@@ -19,8 +19,8 @@ public sealed class RunJournal(TimeProvider time, IServiceProvider services)
     public Task DoneAsync(WizardState state, WizardStepId step, ResourceKind kind, string id, CancellationToken cancellationToken, string action = Create, string? detail = null) =>
         WriteAsync(state, new JournalEntry(time.GetUtcNow(), step, action, kind, id, JournalOutcome.Done, detail), cancellationToken);
 
-    public Task UndoneAsync(WizardState state, WizardStepId step, ResourceKind kind, string id, CancellationToken cancellationToken) =>
-        WriteAsync(state, new JournalEntry(time.GetUtcNow(), step, Delete, kind, id, JournalOutcome.Undone), cancellationToken);
+    public Task UndoneAsync(WizardState state, WizardStepId step, ResourceKind kind, string id, CancellationToken cancellationToken, string action = Delete, string? detail = null) =>
+        WriteAsync(state, new JournalEntry(time.GetUtcNow(), step, action, kind, id, JournalOutcome.Undone, detail), cancellationToken);
 
     public Task FailedAsync(WizardState state, WizardStepId step, ResourceKind kind, string id, string detail, CancellationToken cancellationToken, string action = Create) =>
         WriteAsync(state, new JournalEntry(time.GetUtcNow(), step, action, kind, id, JournalOutcome.Failed, detail), cancellationToken);
@@ -37,6 +37,28 @@ public sealed class RunJournal(TimeProvider time, IServiceProvider services)
     public static IReadOnlyList<string> SentByRun(WizardState state, ResourceKind kind) =>
         state.Journal.Where(e => e.Resource == kind && e.Action == Create && e.Outcome is JournalOutcome.Pending or JournalOutcome.Done)
             .Select(e => e.ResourceId).Distinct(StringComparer.Ordinal).Where(id => IsOurs(state, kind, id)).ToList();
+
+    /// <summary>
+    /// Ids of a kind this run sent an update for (Pending or Done) since the id was last undone, in the order they were
+    /// first sent. Pending counts: the call may have gone through before a crash.
+    /// </summary>
+    public static IReadOnlyList<string> UpdatesSentByRun(WizardState state, ResourceKind kind)
+    {
+        var ids = new List<string>();
+        foreach (var entry in state.Journal.Where(e => e.Resource == kind))
+        {
+            if (entry.Outcome == JournalOutcome.Undone)
+            {
+                ids.Remove(entry.ResourceId);
+            }
+            else if (entry.Action == Update && entry.Outcome is JournalOutcome.Pending or JournalOutcome.Done && !ids.Contains(entry.ResourceId))
+            {
+                ids.Add(entry.ResourceId);
+            }
+        }
+
+        return ids;
+    }
 
     private async Task WriteAsync(WizardState state, JournalEntry entry, CancellationToken cancellationToken)
     {

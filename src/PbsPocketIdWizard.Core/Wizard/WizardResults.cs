@@ -54,6 +54,12 @@ public enum ResourceKind
     PbsRealmScopes,
     PbsUser,
     PbsAcl,
+
+    /// <summary>
+    /// The run moved PBS's `default` realm flag (pbs-api.md §3.3: setting it clears it on every other realm). Id
+    /// "previous|new" (new empty when the flag was only cleared), so undo can make the previous default again.
+    /// </summary>
+    PbsDefaultRealm,
 }
 
 /// <summary>

@@ -54,6 +54,25 @@ public sealed class WizardState
         _ => throw new ArgumentOutOfRangeException(nameof(step), step, null),
     };
 
+    /// <summary>Ids this run updated of a kind (Done, and not Undone since), oldest first.</summary>
+    public IReadOnlyList<string> ChangedByRun(ResourceKind kind)
+    {
+        var ids = new List<string>();
+        foreach (var entry in Journal.Where(e => e.Resource == kind))
+        {
+            if (entry.Outcome == JournalOutcome.Undone)
+            {
+                ids.Remove(entry.ResourceId);
+            }
+            else if (entry.Outcome == JournalOutcome.Done && entry.Action == "update" && !ids.Contains(entry.ResourceId))
+            {
+                ids.Add(entry.ResourceId);
+            }
+        }
+
+        return ids;
+    }
+
     /// <summary>Ids this run created of a kind, still present (Done and not Undone), newest last.</summary>
     public IReadOnlyList<string> CreatedByRun(ResourceKind kind)
     {

@@ -373,6 +373,11 @@ public sealed class EngineCommandRunner
             Out.WriteLine($"  {kind,-22} {id}");
         }
 
+        foreach (var (previous, next) in DefaultRealmMoves(run))
+        {
+            Out.WriteLine($"Default realm moved: {previous} → {(next.Length == 0 ? "(none)" : next)} (undo makes {previous} the default again)");
+        }
+
         Out.WriteLine(run.Results.DetectedUsers.Count == 0 ? "Detected users: none yet" : "Detected users:");
         foreach (var user in run.Results.DetectedUsers)
         {
@@ -412,7 +417,7 @@ public sealed class EngineCommandRunner
         await using var services = CliHost.Build(_console, dataDirectory, _configureServices);
         var store = services.GetRequiredService<IWizardStateStore>();
         var runs = (await store.ListAsync(cancellationToken))
-            .Where(r => !r.Undone && Enum.GetValues<ResourceKind>().Any(kind => r.CreatedByRun(kind).Count > 0))
+            .Where(r => !r.Undone && (Enum.GetValues<ResourceKind>().Any(kind => r.CreatedByRun(kind).Count > 0) || DefaultRealmMoves(r).Count > 0))
             .ToList();
         if (runs.Count == 0)
         {
@@ -430,6 +435,11 @@ public sealed class EngineCommandRunner
                 {
                     Out.WriteLine($"    {kind,-22} {id}");
                 }
+            }
+
+            foreach (var (previous, _) in DefaultRealmMoves(run))
+            {
+                Out.WriteLine($"    {ResourceKind.PbsDefaultRealm,-22} {previous} becomes the default realm again (if it still exists and no other realm became default)");
             }
         }
 
@@ -512,6 +522,13 @@ public sealed class EngineCommandRunner
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /// <summary>Where the run moved PBS's default realm flag (journal id "previous|new", see ResourceKind.PbsDefaultRealm).</summary>
+    private static List<(string Previous, string Next)> DefaultRealmMoves(WizardState run) =>
+        run.ChangedByRun(ResourceKind.PbsDefaultRealm)
+            .Select(id => id.Split('|'))
+            .Select(parts => (parts[0], parts.Length > 1 ? parts[1] : string.Empty))
+            .ToList();
 
     private bool TryLoadAnswers(CliArguments options, bool requireSecrets, [NotNullWhen(true)] out ValidAnswers? answers)
     {

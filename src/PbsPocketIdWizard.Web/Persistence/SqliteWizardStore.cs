@@ -216,6 +216,12 @@ public sealed class SqliteWizardStore : IWizardStateStore
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
+        if (!_schemaReady)
+        {
+            // Owner-only before SQLite first opens it (SQLite gives its journal files the database file's mode).
+            WizardDataDirectory.EnsurePrivateFile(DatabasePath);
+        }
+
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
         if (!_schemaReady)

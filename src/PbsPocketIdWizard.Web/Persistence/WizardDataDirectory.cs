@@ -17,21 +17,95 @@ public sealed class WizardDataDirectory
 
     public string KeysPath => System.IO.Path.Combine(Path, "keys");
 
-    /// <summary>Creates the directory readable by the app's user only (it holds encrypted secrets and their keys).</summary>
+    /// <summary>Owner-only access (0700) for the data and keys directories.</summary>
+    public const UnixFileMode PrivateDirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    /// <summary>Owner-only access (0600) for the database file.</summary>
+    public const UnixFileMode PrivateFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    /// <summary>
+    /// Creates the directory and its keys directory readable by the app's user only (they hold encrypted secrets and
+    /// the keys that decrypt them); Data Protection would otherwise create keys/ itself with the umask's mode (0755).
+    /// An existing keys directory that group or others can read (an earlier version) is narrowed to owner-only.
+    /// </summary>
     public void EnsureExists()
     {
-        if (Directory.Exists(Path))
+        CreatePrivateDirectory(Path);
+        CreatePrivateDirectory(KeysPath);
+        NarrowToOwner(KeysPath);
+    }
+
+    /// <summary>Creates an empty file with mode 0600 unless it exists; an existing one is narrowed to owner-only.</summary>
+    public static void EnsurePrivateFile(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        if (!File.Exists(path))
+        {
+            try
+            {
+                // CreateNew never truncates a file another process created in between; an empty file is a valid SQLite database.
+                using var created = new FileStream(path, new FileStreamOptions
+                {
+                    Mode = FileMode.CreateNew,
+                    Access = FileAccess.Write,
+                    UnixCreateMode = PrivateFileMode,
+                });
+                return;
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                // Created meanwhile: narrowed below.
+            }
+        }
+
+        NarrowToOwner(path);
+    }
+
+    private static void CreatePrivateDirectory(string path)
+    {
+        if (Directory.Exists(path))
         {
             return;
         }
 
         if (OperatingSystem.IsWindows())
         {
-            Directory.CreateDirectory(Path);
+            Directory.CreateDirectory(path);
         }
         else
         {
-            Directory.CreateDirectory(Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            Directory.CreateDirectory(path, PrivateDirectoryMode);
+        }
+    }
+
+    /// <summary>
+    /// Removes group and other access, keeping the owner's bits. Best effort: a path owned by another user (say, a
+    /// mounted volume) cannot be changed by this process and is left as it is.
+    /// </summary>
+    private static void NarrowToOwner(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        const UnixFileMode groupAndOthers = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+            | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+        try
+        {
+            var mode = File.GetUnixFileMode(path);
+            if ((mode & groupAndOthers) != 0)
+            {
+                File.SetUnixFileMode(path, mode & ~groupAndOthers);
+            }
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            // Not ours to change.
         }
     }
 }

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
+using PbsPocketIdWizard.Core.Http;
+using PbsPocketIdWizard.Core.Pbs.Models;
 using PbsPocketIdWizard.Core.Steps;
 using PbsPocketIdWizard.Core.Tests.Support;
 using PbsPocketIdWizard.Core.Wizard;
@@ -62,6 +65,84 @@ public sealed class ChangeStepTests
         Assert.Equal(first.Results.ClientId, second.Results.ClientId);
         Assert.NotNull(second.Results.ClientSecret);
         Assert.Empty(second.CreatedByRun(ResourceKind.PocketIdClient));
+    }
+
+    [Fact]
+    public async Task OidcClient_NewRunAfterCompletedRun_TakesTheKeyFromThePbsRealmAndCreatesNoSecret()
+    {
+        await using var host = await SimulatorHost.StartAsync();
+        var first = await ThroughRealmAsync(host);
+        var secretId = Assert.Single(Assert.Single(host.PocketId.Clients).Secrets).Id;
+        var key = host.Pbs.Realms.Single(r => r.Name == "PocketID").Properties["client-key"];
+        WizardSecrets.Wipe(first);
+
+        // A new run (the first one completed, its secret wiped): the realm GET returns client-key (pbs-api.md §3.2).
+        var second = await ConnectedAsync(host);
+        var clientPlan = await host.RunStepOkAsync(host.Step<OidcClientStep>(), second);
+        var realmPlan = await host.RunStepOkAsync(host.Step<PbsRealmStep>(), second);
+
+        Assert.All(clientPlan!.Changes.Concat(realmPlan!.Changes), c => Assert.Equal(ChangeKind.NoChange, c.Kind));
+        Assert.Contains(clientPlan.Changes, c => c.Resource == "Pocket ID client secret" && c.Description.Contains("already in the PBS realm", StringComparison.Ordinal));
+        var client = Assert.Single(host.PocketId.Clients);
+        Assert.Equal(secretId, Assert.Single(client.Secrets).Id);
+        Assert.Equal(client.Id, second.Results.ClientId);
+        Assert.Equal(key, second.Results.ClientSecret?.Reveal());
+        Assert.Equal(key, host.Pbs.Realms.Single(r => r.Name == "PocketID").Properties["client-key"]);
+        Assert.Empty(second.Journal);
+        Assert.Equal("alice@PocketID", await host.SignInThroughPbsAsync("PocketID"));
+    }
+
+    [Fact]
+    public async Task OidcClient_PlanOfANewRunAfterCompletedRun_IsNoChangeAndRecordsClientAndKeyForTheRealmPlan()
+    {
+        await using var host = await SimulatorHost.StartAsync();
+        await ThroughRealmAsync(host);
+        var second = await ConnectedAsync(host);
+
+        var plan = await host.Step<OidcClientStep>().PlanAsync(second, CancellationToken.None);
+
+        Assert.False(plan.HasChanges, string.Join("; ", plan.Changes.Select(c => $"{c.Kind} {c.Resource} {c.Description}")));
+        Assert.Empty(host.Step<PbsRealmStep>().Validate(second));
+        Assert.False((await host.Step<PbsRealmStep>().PlanAsync(second, CancellationToken.None)).HasChanges);
+        Assert.Single(Assert.Single(host.PocketId.Clients).Secrets);
+    }
+
+    [Fact]
+    public async Task OidcClient_PbsKeyMatchesNoActiveSecret_CreatesANewSecretAndHandsItToPbs()
+    {
+        await using var host = await SimulatorHost.StartAsync();
+        var first = await ThroughRealmAsync(host);
+        var pbs = host.Engine.GetRequiredService<ApiClientFactory>().CreatePbs(first.Pbs);
+        var realm = await pbs.GetOpenIdRealmAsync("PocketID", CancellationToken.None);
+        await pbs.UpdateOpenIdRealmAsync("PocketID", new PbsOpenIdRealmUpdate { ClientKey = "stale-key-not-from-pocket-id", Default = realm.Value.Default ?? false, Digest = realm.Digest }, CancellationToken.None);
+
+        // v2.14+ lists secret prefixes (pocket-id-api.md §6.1): a key none of them starts is not taken as valid.
+        var second = await ConnectedAsync(host);
+        var clientPlan = await host.RunStepOkAsync(host.Step<OidcClientStep>(), second);
+        await host.RunStepOkAsync(host.Step<PbsRealmStep>(), second);
+
+        Assert.Contains(clientPlan!.Changes, c => c.Kind == ChangeKind.Create && c.Resource == "Pocket ID client secret");
+        Assert.Equal(2, Assert.Single(host.PocketId.Clients).Secrets.Count);
+        Assert.Equal(second.Results.ClientSecret?.Reveal(), host.Pbs.Realms.Single(r => r.Name == "PocketID").Properties["client-key"]);
+        Assert.Equal("alice@PocketID", await host.SignInThroughPbsAsync("PocketID"));
+    }
+
+    [Fact]
+    public async Task OidcClient_SecretCreateSentByThisRun_DoesNotTrustTheKeyInPbs()
+    {
+        // ≤ v2.13 replaces the secret (pocket-id-api.md §6.2): once this run sent a create, PBS's key may be stale.
+        await using var host = await SimulatorHost.StartAsync(new SimulatorProfile { PocketIdVersion = "2.13.0" });
+        var state = await ThroughRealmAsync(host);
+        state.Journal.Add(new JournalEntry(DateTimeOffset.UnixEpoch, WizardStepId.OidcClient, RunJournal.Create, ResourceKind.PocketIdClientSecret,
+            state.Results.ClientId!, JournalOutcome.Pending));
+        state.Results.ClientSecret = null;
+
+        var plan = await host.RunStepOkAsync(host.Step<OidcClientStep>(), state);
+        await host.RunStepOkAsync(host.Step<PbsRealmStep>(), state);
+
+        Assert.Contains(plan!.Changes, c => c.Kind == ChangeKind.Create && c.Resource == "Pocket ID client secret");
+        Assert.Equal(state.Results.ClientSecret?.Reveal(), host.Pbs.Realms.Single(r => r.Name == "PocketID").Properties["client-key"]);
+        Assert.Equal("alice@PocketID", await host.SignInThroughPbsAsync("PocketID"));
     }
 
     [Fact]
@@ -290,6 +371,60 @@ public sealed class ChangeStepTests
         var error = Assert.Single(outcome.Errors);
         Assert.Equal("Grants[0].User", error.Field);
         Assert.Contains("sign in to PBS once", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Permissions_PlanBeforeTheRealmExists_PlansScopesAndOneCreatePerGrantWithoutThrowing()
+    {
+        await using var host = await SimulatorHost.StartAsync();
+        var state = await ConnectedAsync(host);
+        state.Permissions.Grants =
+        [
+            new PermissionGrantInput { User = "alice", Path = "/", Role = "Admin" },
+            new PermissionGrantInput { User = "bob", Path = "/datastore/store1", Role = "DatastoreBackup", Propagate = false },
+        ];
+
+        var plan = await host.Step<PermissionsStep>().PlanAsync(state, CancellationToken.None);
+
+        Assert.Collection(plan.Changes,
+            scopes =>
+            {
+                Assert.Equal((ChangeKind.Update, "PBS realm scopes"), (scopes.Kind, scopes.Resource));
+                Assert.Contains("once the realm is created", scopes.Description, StringComparison.Ordinal);
+            },
+            alice =>
+            {
+                Assert.Equal((ChangeKind.Create, "PBS permission"), (alice.Kind, alice.Resource));
+                Assert.Equal("Admin on / for alice@PocketID (once alice@PocketID exists: first sign-in or pre-created)", alice.Description);
+            },
+            bob =>
+            {
+                Assert.Equal((ChangeKind.Create, "PBS permission"), (bob.Kind, bob.Resource));
+                Assert.StartsWith("DatastoreBackup on /datastore/store1 for bob@PocketID (not propagated)", bob.Description, StringComparison.Ordinal);
+            });
+        Assert.DoesNotContain(host.Pbs.Realms, r => r.Name == "PocketID");
+    }
+
+    [Fact]
+    public async Task Permissions_PlanWithOneAclInPlace_IsNoChangeForItAndCreateForTheOther()
+    {
+        await using var host = await SimulatorHost.StartAsync();
+        var state = await ThroughRealmAsync(host);
+        state.Permissions.SetScopes = false;
+        state.FirstSignIn.PreCreateUsers = ["alice"];
+        await host.RunStepOkAsync(host.Step<FirstSignInStep>(), state);
+        host.Pbs.SetAcl("/", "alice@PocketID", "Admin");
+        state.Permissions.Grants =
+        [
+            new PermissionGrantInput { User = "alice", Path = "/", Role = "Admin" },
+            new PermissionGrantInput { User = "alice", Path = "/datastore/store1", Role = "DatastoreReader" },
+        ];
+
+        var plan = await host.Step<PermissionsStep>().PlanAsync(state, CancellationToken.None);
+
+        Assert.Equal(
+            [(ChangeKind.NoChange, "alice@PocketID already has Admin on /"), (ChangeKind.Create, "DatastoreReader on /datastore/store1 for alice@PocketID")],
+            plan.Changes.Select(c => (c.Kind, c.Description)));
     }
 
     [Fact]

@@ -62,12 +62,6 @@ public sealed class CliSimulatorFlowTests : IAsyncLifetime
         return (await applying, signIn);
     }
 
-    /// <summary>
-    /// What a run that starts after a completed one still changes. The engine cannot read back the client secret of
-    /// the completed run (it was wiped), so it makes a new one and hands it to the realm; nothing else may change.
-    /// </summary>
-    private static readonly string[] SecretRotation = ["Pocket ID client secret", "PBS OpenID realm"];
-
     [Fact]
     public async Task Cli_FullFlowAgainstSimulators_PlanApplyWithSignInReapplyUndoAndNoSecretsAnywhere()
     {
@@ -75,40 +69,65 @@ public sealed class CliSimulatorFlowTests : IAsyncLifetime
         Assert.True(plan.Exit == CliExitCodes.Done, plan.Err);
         using (var doc = JsonDocument.Parse(plan.Out))
         {
-            Assert.Contains(doc.RootElement.GetProperty("changes").EnumerateArray(), c => c.GetProperty("kind").GetString() == "Create");
+            var changes = doc.RootElement.GetProperty("changes").EnumerateArray()
+                .Select(c => (Kind: c.GetProperty("kind").GetString(), Resource: c.GetProperty("resource").GetString(), Description: c.GetProperty("description").GetString())).ToList();
+            Assert.Contains(changes, c => c.Kind == "Create");
+            // Permissions is planned line by line before its realm exists, not as one generic line.
+            Assert.Contains(changes, c => c is { Kind: "Update", Resource: "PBS realm scopes" });
+            Assert.Contains(changes, c => c is { Kind: "Create", Resource: "PBS permission", Description: "Admin on / for alice@PocketID (once alice@PocketID exists: first sign-in or pre-created)" });
+            Assert.DoesNotContain(changes, c => c.Resource == "Permissions");
+            // The realm's client is the one the OIDC client step creates; alice is created by PBS at her first sign-in.
+            Assert.Contains(changes, c => c is { Kind: "Create", Resource: "PBS OpenID realm" } && c.Description!.Contains(", client (the one created above), username claim username", StringComparison.Ordinal));
+            Assert.Contains(changes, c => c is { Kind: "Create", Resource: "PBS user", Description: "alice@PocketID — PBS creates it at the first sign-in (autocreate)" });
         }
+
+        var table = await RunAsync(r => r.PlanAsync(["--answers", _answers], CancellationToken.None));
+        Assert.Contains("client (the one created above)", table.Out);
+        Assert.DoesNotContain("client ,", table.Out);
+        Assert.DoesNotContain("not found in PBS yet", table.Out);
+        Assert.Equal("true", _sims.PbsState.Realms.Single(r => r.Name == "pam").Properties.GetValueOrDefault("default"));
 
         var (first, signIn) = await ApplyWithSignInAsync();
         Assert.True(first.Exit == CliExitCodes.Done, first.Out + first.Err);
         Assert.True(signIn?.Succeeded, $"sign-in: {signIn?.Stage} {signIn?.Status} {signIn?.Error}");
+        Assert.False(_sims.PbsState.Realms.Single(r => r.Name == "pam").Properties.ContainsKey("default"));
         Assert.Contains("choose realm PocketID, click \"Login (OpenID redirect)\", sign in as alice", first.Out);
         Assert.Contains("new user: alice@PocketID (alice@example.com)", first.Out);
         Assert.True(first.Out.IndexOf("new user: alice", StringComparison.Ordinal) < first.Out.IndexOf("PBS permission", StringComparison.Ordinal));
         Assert.Contains(_sims.PbsState.Acls, a => a is { Path: "/", AuthId: "alice@PocketID", Role: "Admin" });
-        var firstClientSecret = _sims.PbsState.Realms.Single(r => r.Name == "PocketID").Properties["client-key"];
-        var clientSecret = firstClientSecret;
+        var clientSecret = _sims.PbsState.Realms.Single(r => r.Name == "PocketID").Properties["client-key"];
+        var firstSecretId = Assert.Single(Assert.Single(_sims.PocketIdState.Clients).Secrets).Id;
 
+        // A new run after the completed one (its secret wiped) finds the key in PBS's realm (pbs-api.md §3.2): no change at all.
         var second = await ApplyAsync(30);
         Assert.True(second.Exit == CliExitCodes.Done, second.Out + second.Err);
+        Assert.Contains("New run", second.Out);
         Assert.Contains("= NoChange: Pocket ID OIDC client", second.Out);
+        Assert.Contains("= NoChange: Pocket ID client secret — already in the PBS realm 'PocketID'", second.Out);
+        Assert.Contains("= NoChange: PBS OpenID realm", second.Out);
         Assert.Contains("already in PBS: alice@PocketID", second.Out);
         Assert.Contains("= NoChange: PBS permission — alice@PocketID already has Admin on /", second.Out);
-        Assert.DoesNotContain("+ Create: Pocket ID OIDC client", second.Out);
-        Assert.DoesNotContain("+ Create: PBS permission", second.Out);
-        Assert.Single(_sims.PocketIdState.Clients);
+        Assert.Contains("No change: everything was already in place.", second.Out);
+        Assert.DoesNotContain("+ Create:", second.Out);
+        Assert.DoesNotContain("~ Update:", second.Out);
+        var client = Assert.Single(_sims.PocketIdState.Clients);
+        Assert.Equal(firstSecretId, Assert.Single(client.Secrets).Id);
         Assert.Single(_sims.PbsState.Realms, r => r.Name == "PocketID");
+        Assert.Equal(clientSecret, _sims.PbsState.Realms.Single(r => r.Name == "PocketID").Properties["client-key"]);
         Assert.Single(_sims.PbsState.Acls, a => a.AuthId == "alice@PocketID");
-        clientSecret = _sims.PbsState.Realms.Single(r => r.Name == "PocketID").Properties["client-key"];
 
         var replan = await RunAsync(r => r.PlanAsync(["--answers", _answers, "--json"], CancellationToken.None));
         Assert.True(replan.Exit == CliExitCodes.Done, replan.Err);
         using (var doc = JsonDocument.Parse(replan.Out))
         {
-            var changed = doc.RootElement.GetProperty("changes").EnumerateArray()
-                .Where(c => c.GetProperty("kind").GetString() != "NoChange").Select(c => c.GetProperty("resource").GetString()).ToList();
-            Assert.All(changed, resource => Assert.Contains(resource, SecretRotation));
-            Assert.Contains(doc.RootElement.GetProperty("changes").EnumerateArray(), c => c.GetProperty("resource").GetString() == "PBS permission" && c.GetProperty("kind").GetString() == "NoChange");
+            var changes = doc.RootElement.GetProperty("changes").EnumerateArray().ToList();
+            Assert.All(changes, c => Assert.True(c.GetProperty("kind").GetString() == "NoChange", c.ToString()));
+            Assert.Contains(changes, c => c.GetProperty("resource").GetString() == "Pocket ID client secret");
+            Assert.Contains(changes, c => c.GetProperty("resource").GetString() == "PBS OpenID realm");
+            Assert.Contains(changes, c => c.GetProperty("resource").GetString() == "PBS permission");
         }
+
+        Assert.Single(Assert.Single(_sims.PocketIdState.Clients).Secrets);
 
         var status = await RunAsync(r => r.StatusAsync(["--data-dir", DataDir], CancellationToken.None));
         Assert.Contains("completed", status.Out);
@@ -118,9 +137,12 @@ public sealed class CliSimulatorFlowTests : IAsyncLifetime
         Assert.DoesNotContain(_sims.PbsState.Realms, r => r.Name == "PocketID");
         Assert.DoesNotContain(_sims.PbsState.Acls, a => a.AuthId == "alice@PocketID");
         Assert.Empty(_sims.PocketIdState.Clients);
+        // The realm took `default` from pam (pbs-api.md §3.3); undo gives it back.
+        Assert.Contains("PbsDefaultRealm        pam becomes the default realm again", undo.Out);
+        Assert.Equal("true", _sims.PbsState.Realms.Single(r => r.Name == "pam").Properties.GetValueOrDefault("default"));
 
-        var output = string.Concat(plan.Out, plan.Err, first.Out, first.Err, second.Out, second.Err, replan.Out, replan.Err, status.Out, status.Err, undo.Out, undo.Err);
-        foreach (var secret in new[] { _sims.PbsRootPassword, _sims.PocketIdApiKey, firstClientSecret, clientSecret })
+        var output = string.Concat(plan.Out, plan.Err, table.Out, table.Err, first.Out, first.Err, second.Out, second.Err, replan.Out, replan.Err, status.Out, status.Err, undo.Out, undo.Err);
+        foreach (var secret in new[] { _sims.PbsRootPassword, _sims.PocketIdApiKey, clientSecret })
         {
             Assert.DoesNotContain(secret, output, StringComparison.Ordinal);
             Assert.DoesNotContain(_dir.FilesContaining(secret), f => !f.EndsWith("answers.json", StringComparison.Ordinal));

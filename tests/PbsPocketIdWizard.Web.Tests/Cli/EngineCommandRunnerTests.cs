@@ -1,5 +1,8 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using PbsPocketIdWizard.Core.Wizard;
 using PbsPocketIdWizard.Web.Cli;
+using PbsPocketIdWizard.Web.Hosting;
 using PbsPocketIdWizard.Web.Tests.Support;
 
 namespace PbsPocketIdWizard.Web.Tests.Cli;
@@ -232,6 +235,30 @@ public sealed class EngineCommandRunnerTests : IDisposable
 
         Assert.Equal(CliExitCodes.Done, exit);
         Assert.DoesNotContain("TOTP code for", stderr);
+    }
+
+    [Fact]
+    public async Task StatusAndUndo_RunThatOnlyMovedTheDefaultRealm_ShowTheMoveAndOfferToUndoIt()
+    {
+        // A run that created nothing but switched `default` onto an existing realm (pbs-api.md §3.3).
+        var run = new WizardState { StartedAt = DateTimeOffset.UnixEpoch, Completed = true };
+        run.Realm.Name = "PocketID";
+        run.Journal.Add(new JournalEntry(DateTimeOffset.UnixEpoch, WizardStepId.PbsRealm, "update", ResourceKind.PbsDefaultRealm, "pam|PocketID", JournalOutcome.Done));
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddWizardPersistence(DataDir);
+        await using (var provider = services.BuildServiceProvider())
+        {
+            await provider.GetRequiredService<IWizardStateStore>().SaveAsync(run, CancellationToken.None);
+        }
+
+        var status = await RunAsync(r => r.StatusAsync(["--data-dir", DataDir], CancellationToken.None));
+        var undo = await RunAsync(r => r.UndoAsync(["--answers", _answers, "--data-dir", DataDir], CancellationToken.None));
+
+        Assert.Contains("Default realm moved: pam → PocketID (undo makes pam the default again)", status.Out);
+        Assert.DoesNotContain("Nothing to undo", undo.Out);
+        Assert.Contains("pam becomes the default realm again", undo.Out);
+        Assert.Equal(CliExitCodes.InvalidAnswers, undo.Exit);
     }
 
     [Fact]

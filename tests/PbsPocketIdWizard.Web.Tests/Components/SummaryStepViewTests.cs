@@ -73,4 +73,16 @@ public sealed class SummaryStepViewTests : WizardBunitContext
 
         cut.WaitForAssertion(() => Assert.True(Session.State.Undone));
     }
+
+    [Fact]
+    public async Task WhatUndoRemoves_RunMovedTheDefaultRealm_ListsGivingTheFlagBack()
+    {
+        await StartAtAsync(WizardStepId.Summary, s =>
+        {
+            s.Journal.Add(new JournalEntry(DateTimeOffset.UnixEpoch, WizardStepId.PbsRealm, "create", ResourceKind.PbsRealm, "PocketID", JournalOutcome.Done));
+            s.Journal.Add(new JournalEntry(DateTimeOffset.UnixEpoch, WizardStepId.PbsRealm, "update", ResourceKind.PbsDefaultRealm, "pam|PocketID", JournalOutcome.Done));
+        });
+
+        Assert.Equal(["PBS OpenID realm: PocketID", "PBS default realm: pam becomes the default again"], Vm.WhatUndoRemoves());
+    }
 }

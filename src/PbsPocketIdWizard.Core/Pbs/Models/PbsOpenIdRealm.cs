@@ -65,3 +65,21 @@ public sealed record PbsOpenIdRealmUpdate
 
     public override string ToString() => "openid realm update";
 }
+
+/// <summary>
+/// PUT /config/access/pam and /config/access/pbs body (PBS 3.3.7+, pbs-api.md §0; schema: comment, default, delete,
+/// digest). Like every realm update, a PUT without default=true clears the flag (§3.3).
+/// </summary>
+public sealed record PbsBuiltinRealmUpdate
+{
+    [JsonPropertyName("comment")] public string? Comment { get; init; }
+
+    [JsonPropertyName("default")] public bool? Default { get; init; }
+
+    /// <summary>comment | default.</summary>
+    [JsonPropertyName("delete")] public IReadOnlyList<string>? Delete { get; init; }
+
+    [JsonPropertyName("digest")] public string? Digest { get; init; }
+
+    public override string ToString() => "built-in realm update";
+}

@@ -210,6 +210,8 @@ public sealed class WizardViewModel(WizardSession session, WizardPrefill prefill
             .Reverse()
             .Select(e => $"{Describe(e.Resource)}: {e.ResourceId}")
             .Distinct()
+            // Not a removal: the realm that had PBS's default flag before the run gets it back (undo checks it still may).
+            .Concat(State.ChangedByRun(ResourceKind.PbsDefaultRealm).Select(id => $"{Describe(ResourceKind.PbsDefaultRealm)}: {id.Split('|')[0]} becomes the default again"))
             .ToList();
 
     public static string Describe(ResourceKind kind) => kind switch
@@ -222,6 +224,7 @@ public sealed class WizardViewModel(WizardSession session, WizardPrefill prefill
         ResourceKind.PbsRealmScopes => "PBS realm scopes",
         ResourceKind.PbsUser => "PBS user",
         ResourceKind.PbsAcl => "PBS permission",
+        ResourceKind.PbsDefaultRealm => "PBS default realm",
         _ => kind.ToString(),
     };
 
