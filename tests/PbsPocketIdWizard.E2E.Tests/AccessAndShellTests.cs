@@ -23,7 +23,7 @@ public sealed class AccessAndShellTests : ChromiumPageTest
     [ChromiumFact]
     public async Task Open_WithSystemInDarkMode_StartsDarkAndToggles()
     {
-        var dark = await Browser.NewContextAsync(new() { ColorScheme = ColorScheme.Dark, ViewportSize = new() { Width = 1280, Height = 900 } });
+        var dark = await Browser.NewContextAsync(new() { ColorScheme = ColorScheme.Dark, ReducedMotion = ReducedMotion.Reduce, ViewportSize = new() { Width = 1280, Height = 900 } });
         var page = await dark.NewPageAsync();
         var wizard = new WizardPage(page);
 
