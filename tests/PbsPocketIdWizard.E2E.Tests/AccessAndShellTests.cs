@@ -21,6 +21,21 @@ public sealed class AccessAndShellTests : ChromiumPageTest
     }
 
     [ChromiumFact]
+    public async Task Open_WithSystemInDarkMode_StartsDarkAndToggles()
+    {
+        var dark = await Browser.NewContextAsync(new() { ColorScheme = ColorScheme.Dark, ReducedMotion = ReducedMotion.Reduce, ViewportSize = new() { Width = 1280, Height = 900 } });
+        var page = await dark.NewPageAsync();
+        var wizard = new WizardPage(page);
+
+        await wizard.OpenAsync(App.SignInLink);
+
+        await Assertions.Expect(wizard.DarkModeToggle).ToHaveAttributeAsync("aria-label", "Switch to light mode");
+        await wizard.DarkModeToggle.ClickAsync();
+        await Assertions.Expect(wizard.DarkModeToggle).ToHaveAttributeAsync("aria-label", "Switch to dark mode");
+        await dark.CloseAsync();
+    }
+
+    [ChromiumFact]
     public async Task Reload_AfterSignIn_StaysSignedIn()
     {
         var wizard = new WizardPage(Page);

@@ -38,6 +38,7 @@ public sealed class WizardHappyPathTests : ChromiumPageTest
         await Assertions.Expect(Page.Locator("code.callback-url")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^https://127\.0\.0\.1:\d+$"));
         await Page.Locator("input[type=file]").SetInputFilesAsync(new FilePayload { Name = "pbs.png", MimeType = "image/png", Buffer = OnePixelPng });
         await Assertions.Expect(Page.GetByRole(AriaRole.Img, new() { Name = "Logo preview: pbs.png" })).ToBeVisibleAsync();
+        await wizard.RestrictToGroupAsync("pbs-admins"); // alice is a member, so her sign-in below still works
         await wizard.PlanAndApplyAsync();
         await wizard.ScreenshotAsync("03-oidc-client.png");
         await wizard.NextAsync("PBS realm");

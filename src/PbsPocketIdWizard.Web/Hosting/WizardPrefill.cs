@@ -21,14 +21,16 @@ public sealed class WizardPrefill(IOptions<WizardOptions> options, DemoSimulator
         && string.IsNullOrWhiteSpace(state.Pbs.Url);
 
     /// <summary>
-    /// A demo run made against simulators of an earlier start: they listened on other ports and their data is gone
-    /// (simulators keep state in memory), so the run cannot continue and a fresh one is started instead.
+    /// A demo run made against simulators of an earlier start: they listened on other ports, or (with fixed ports, as
+    /// in the container) had other generated credentials, and their data is gone (simulators keep state in memory).
+    /// Such a run cannot continue, so a fresh one is started instead.
     /// </summary>
     public bool IsStaleDemoRun(WizardState state) =>
         demo.Environment is { } env
         && Uri.TryCreate(state.Pbs.Url, UriKind.Absolute, out var pbs)
         && string.Equals(pbs.Host, env.PbsUrl.Host, StringComparison.OrdinalIgnoreCase)
-        && pbs.Port != env.PbsUrl.Port;
+        && (pbs.Port != env.PbsUrl.Port
+            || (state.Pbs.Password is { } password && !password.Equals(new Secret(env.PbsPassword))));
 
     /// <summary>Returns true when it changed the state.</summary>
     public bool Apply(WizardState state)

@@ -88,6 +88,17 @@ public sealed class WizardPage(IPage page)
         await NextAsync("OIDC client");
     }
 
+    /// <summary>Picks a Pocket ID group in the OIDC client's (multi-select) group restriction.</summary>
+    public async Task RestrictToGroupAsync(string group)
+    {
+        await Page.GetByLabel("Restrict to Pocket ID groups (optional)").ClickAsync();
+        var option = Page.GetByRole(AriaRole.Option, new() { Name = group });
+        await Assertions.Expect(option).ToBeVisibleAsync(new() { Timeout = ActionTimeoutMs });
+        await option.ClickAsync();
+        await Page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(Page.GetByText(group).First).ToBeVisibleAsync();
+    }
+
     public async Task ScreenshotAsync(string fileName)
     {
         var directory = ScreenshotDirectory();

@@ -78,6 +78,7 @@ public abstract class ChromiumPageTest : IAsyncLifetime
             ViewportSize = new ViewportSize { Width = width, Height = height },
             IgnoreHTTPSErrors = true, // only the browser's view of the simulators' self-signed PBS page; the wizard itself pins
             Locale = "en-GB",
+            ReducedMotion = ReducedMotion.Reduce, // no colour transitions mid-check (the app honours it)
         });
 
     public virtual async Task DisposeAsync()

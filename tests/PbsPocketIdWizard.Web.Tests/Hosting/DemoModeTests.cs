@@ -101,10 +101,12 @@ public sealed class DemoModeTests
         prefill.Apply(current);
         var earlier = new WizardState { Pbs = { Url = $"https://{env.PbsUrl.Host}:{env.PbsUrl.Port + 1}" } };
         var elsewhere = new WizardState { Pbs = { Url = "https://pbs.example.com:8007" } };
+        var samePortsOtherCredentials = new WizardState { Pbs = { Url = current.Pbs.Url, Password = new PbsPocketIdWizard.Core.Http.Secret("from-an-earlier-start") } };
 
         Assert.False(prefill.IsStaleDemoRun(current));
         Assert.True(prefill.IsStaleDemoRun(earlier));
         Assert.False(prefill.IsStaleDemoRun(elsewhere));
+        Assert.True(prefill.IsStaleDemoRun(samePortsOtherCredentials));
     }
 
     [Fact]
