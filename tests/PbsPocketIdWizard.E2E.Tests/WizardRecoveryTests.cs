@@ -54,6 +54,24 @@ public sealed class WizardRecoveryTests : ChromiumPageTest
     }
 
     [ChromiumFact]
+    public async Task Apply_AfterReloadOfAPlannedStep_PlansAgainAndApplies()
+    {
+        var wizard = new WizardPage(Page);
+        await wizard.OpenAsync(App.SignInLink);
+        await wizard.ConnectBothServersAsync();
+        await wizard.ClickAsync("Plan");
+        await Assertions.Expect(wizard.PlanList).ToBeVisibleAsync(new() { Timeout = WizardPage.ActionTimeoutMs });
+
+        await Page.ReloadAsync(); // the plan itself lives in memory only; the saved status stays Planned
+        await wizard.WaitForCircuitAsync();
+        await wizard.ExpectStepAsync("OIDC client");
+        await wizard.ClickAsync("Apply");
+
+        await wizard.ExpectStepDoneAsync();
+        await Assertions.Expect(wizard.Button("Next")).ToBeEnabledAsync();
+    }
+
+    [ChromiumFact]
     public async Task ResetDemo_AfterProgress_StartsAFreshRunAgainstFreshSimulators()
     {
         var wizard = new WizardPage(Page);

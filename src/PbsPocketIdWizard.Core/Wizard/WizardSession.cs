@@ -199,7 +199,10 @@ public sealed class WizardSession
         return await PlanCoreAsync(StepOf(id), cancellationToken);
     }
 
-    /// <summary>Applies the current step's plan; refuses a plan made from other inputs.</summary>
+    /// <summary>
+    /// Applies the current step's plan, planning it first when the session holds none (e.g. after a page reload);
+    /// refuses a plan the admin saw that was made from other inputs.
+    /// </summary>
     public async Task<StepOutcome> ApplyAsync(CancellationToken cancellationToken)
     {
         using var busy = EnterBusy();
@@ -419,15 +422,22 @@ public sealed class WizardSession
     {
         if (StatusOf(step.Id) != StepStatus.Planned || !_plans.TryGetValue(step.Id, out var plan))
         {
-            return StepOutcome.Failure($"{step.Title} has no plan yet: plan it first.");
+            // Plans live in memory only: after a reload or a restart (status Planned, no plan), after a failure, or
+            // before any plan, plan again now. Planning only reads, so this is safe; its failure is the outcome shown.
+            plan = await PlanCoreAsync(step, cancellationToken);
+            if (plan is null)
+            {
+                return _outcomes[step.Id];
+            }
         }
-
-        if (plan.InputFingerprint != FingerprintOf(step))
+        else if (plan.InputFingerprint != FingerprintOf(step))
         {
+            // The admin saw a plan made from other inputs: do not apply something else than what was shown.
             _plans.Remove(step.Id);
             State.PlanFingerprints.Remove(step.Id);
-            await TransitionAsync(step.Id, StepEvent.InputsChanged, "InputsChanged", null, cancellationToken);
-            return StepOutcome.Failure($"The inputs of {step.Title} changed after planning: plan again before applying.");
+            var refused = StepOutcome.Failure($"The inputs of {step.Title} changed after planning: plan again before applying.");
+            await TransitionAsync(step.Id, StepEvent.InputsChanged, "InputsChanged", refused, cancellationToken);
+            return refused;
         }
 
         var started = _time.GetTimestamp();
@@ -440,7 +450,11 @@ public sealed class WizardSession
     {
         if (StatusOf(step.Id) is not (StepStatus.Applied or StepStatus.Verified))
         {
-            return StepOutcome.Failure($"{step.Title} has not been applied yet: apply it first.");
+            // Recorded so the UI shows it (no transition happens, so nothing else would).
+            var refused = StepOutcome.Failure($"{step.Title} has not been applied yet: apply it first.");
+            _outcomes[step.Id] = refused;
+            RaiseChanged();
+            return refused;
         }
 
         var started = _time.GetTimestamp();

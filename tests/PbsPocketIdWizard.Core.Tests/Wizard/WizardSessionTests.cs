@@ -246,15 +246,50 @@ public sealed class WizardSessionTests
     }
 
     [Fact]
-    public async Task Apply_WithoutPlan_RefusesAndChangesNothing()
+    public async Task Apply_WithoutPlan_PlansFirstThenApplies()
     {
         var session = await StartedSessionAsync();
 
         var outcome = await session.ApplyAsync(CancellationToken.None);
 
+        Assert.True(outcome.Succeeded);
+        Assert.Equal(["PocketIdConnection.Plan", "PocketIdConnection.Apply"], _calls);
+        Assert.Equal(StepStatus.Applied, session.StatusOf(WizardStepId.PocketIdConnection));
+    }
+
+    [Fact]
+    public async Task Apply_PlannedStepResumedAfterReload_PlansAgainAndApplies()
+    {
+        var first = await StartedSessionAsync();
+        await first.PlanAsync(CancellationToken.None);
+        await first.FlushAsync(CancellationToken.None);
+        var reloaded = NewSession();
+        await reloaded.LoadOrStartAsync(CancellationToken.None);
+        Assert.Equal(StepStatus.Planned, reloaded.StatusOf(WizardStepId.PocketIdConnection));
+        Assert.Null(reloaded.PlanOf(WizardStepId.PocketIdConnection));
+        _calls.Clear();
+
+        var outcome = await reloaded.ApplyAsync(CancellationToken.None);
+
+        Assert.True(outcome.Succeeded);
+        Assert.Contains("PocketIdConnection.Plan", _calls);
+        Assert.Contains("PocketIdConnection.Apply", _calls);
+        Assert.Equal(StepStatus.Applied, reloaded.StatusOf(WizardStepId.PocketIdConnection));
+        Assert.NotNull(reloaded.PlanOf(WizardStepId.PocketIdConnection));
+    }
+
+    [Fact]
+    public async Task Apply_PlanFailsWhenPlanningAgain_RecordsTheFailureAsTheStepsOutcome()
+    {
+        var session = await StartedSessionAsync();
+        _steps[WizardStepId.PocketIdConnection].ThrowOnPlan = new HttpRequestException("connection refused");
+
+        var outcome = await session.ApplyAsync(CancellationToken.None);
+
         Assert.False(outcome.Succeeded);
-        Assert.Contains("plan it first", outcome.Message);
-        Assert.Empty(_calls);
+        Assert.Same(outcome, session.OutcomeOf(WizardStepId.PocketIdConnection));
+        Assert.Equal(StepStatus.Failed, session.StatusOf(WizardStepId.PocketIdConnection));
+        Assert.DoesNotContain("PocketIdConnection.Apply", _calls);
     }
 
     [Fact]

@@ -107,7 +107,10 @@ public sealed class WizardPage(IPage page)
         await Page.ScreenshotAsync(new() { Path = Path.Combine(directory, fileName), FullPage = true });
     }
 
-    /// <summary>docs/screenshots of the repository (found from the test binaries upwards).</summary>
+    /// <summary>
+    /// TestResults/screenshots of the repository by default; docs/screenshots (tracked) only when
+    /// WIZARD_UPDATE_SCREENSHOTS=1, so a normal test run never rewrites the documentation's images (docs/testing.md).
+    /// </summary>
     public static string ScreenshotDirectory()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
@@ -116,6 +119,10 @@ public sealed class WizardPage(IPage page)
             dir = dir.Parent;
         }
 
-        return Path.Combine(dir?.FullName ?? Path.GetTempPath(), "docs", "screenshots");
+        var root = dir?.FullName ?? Path.GetTempPath();
+        var path = Environment.GetEnvironmentVariable("WIZARD_UPDATE_SCREENSHOTS") == "1"
+            ? Path.Combine(root, "docs", "screenshots")
+            : Path.Combine(root, "TestResults", "screenshots");
+        return Directory.CreateDirectory(path).FullName;
     }
 }

@@ -113,15 +113,11 @@ public sealed class WizardViewModel(WizardSession session, WizardPrefill prefill
     public bool CanApply(WizardStepId id) => session.StatusOf(id) == StepStatus.Planned
         || (session.StatusOf(id) == StepStatus.Failed && session.State.PlanFingerprints.ContainsKey(id));
 
-    /// <summary>Apply, and verify straight after a successful apply (the admin sees one result). After a failure it
-    /// plans again first: Apply is idempotent, so a retry finds what the failed attempt already made.</summary>
+    /// <summary>Apply, and verify straight after a successful apply (the admin sees one result). The session plans
+    /// again first when it holds no plan (after a failure or a page reload): Apply is idempotent, so a retry finds what
+    /// the failed attempt already made.</summary>
     public Task ApplyAsync() => RunAsync(async () =>
     {
-        if (session.StatusOf(session.CurrentStep.Id) != StepStatus.Planned && await session.PlanAsync(_circuit.Token) is null)
-        {
-            return;
-        }
-
         var applied = await session.ApplyAsync(_circuit.Token);
         if (applied.Succeeded)
         {
