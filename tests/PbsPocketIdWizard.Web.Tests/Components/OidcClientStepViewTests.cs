@@ -41,6 +41,23 @@ public sealed class OidcClientStepViewTests : WizardBunitContext
     }
 
     [Fact]
+    public async Task Apply_Succeeded_ShowsThePlanAsWhatWasDone()
+    {
+        await StartAtAsync(WizardStepId.OidcClient, s => s.Pbs.Url = "https://pbs.example.com:8007");
+        Steps[WizardStepId.OidcClient].Changes.Add(new PlannedChange(ChangeKind.Create, "Pocket ID OIDC client", "Proxmox Backup Server"));
+        var cut = RenderWithProviders<OidcClientStepView>();
+        await Button(cut, "Plan").ClickAsync(new());
+
+        await Button(cut, "Apply").ClickAsync(new());
+
+        cut.WaitForAssertion(() => Assert.Equal(StepStatus.Verified, Session.StatusOf(WizardStepId.OidcClient)));
+        Assert.Equal("Applied", cut.Find(".plan-view h3").TextContent.Trim());
+        Assert.Equal("Applied changes", cut.Find(".plan-list").GetAttribute("aria-label"));
+        Assert.Equal(["Created"], cut.FindAll(".plan-list .mud-chip").Select(c => c.TextContent.Trim()));
+        Assert.DoesNotContain("Planned changes", cut.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Apply_WithFieldErrorOnName_ShowsItAtTheNameField()
     {
         await StartAtAsync(WizardStepId.OidcClient, s => s.Pbs.Url = "https://pbs.example.com:8007");

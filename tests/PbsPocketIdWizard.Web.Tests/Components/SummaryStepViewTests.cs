@@ -51,12 +51,12 @@ public sealed class SummaryStepViewTests : WizardBunitContext
         var cut = RenderWithProviders<SummaryStepView>();
 
         var undo = Button(cut, "Undo…").ClickAsync(new()); // completes once the dialog is answered
-        DialogProvider.WaitForAssertion(() => Assert.Contains("PBS OpenID realm: PocketID", DialogProvider.Markup, StringComparison.Ordinal));
+        DialogProvider.WaitForAssertion(() => Assert.Contains("PBS OpenID realm PocketID", DialogProvider.Markup, StringComparison.Ordinal));
         var listed = DialogProvider.FindAll(".undo-list li").Select(li => li.TextContent).ToList();
         await Button(DialogProvider, "Cancel").ClickAsync(new());
         await undo;
 
-        Assert.Equal(["PBS OpenID realm: PocketID", "Pocket ID OIDC client: client-123"], listed);
+        Assert.Equal(["PBS OpenID realm PocketID", "Pocket ID OIDC client client-123"], listed);
         Assert.False(Session.State.Undone);
     }
 
@@ -83,6 +83,22 @@ public sealed class SummaryStepViewTests : WizardBunitContext
             s.Journal.Add(new JournalEntry(DateTimeOffset.UnixEpoch, WizardStepId.PbsRealm, "update", ResourceKind.PbsDefaultRealm, "pam|PocketID", JournalOutcome.Done));
         });
 
-        Assert.Equal(["PBS OpenID realm: PocketID", "PBS default realm: pam becomes the default again"], Vm.WhatUndoRemoves());
+        Assert.Equal(["PBS OpenID realm PocketID", "pam becomes the PBS default realm again"], Vm.WhatUndoRemoves());
+    }
+
+    [Fact]
+    public async Task WhatUndoRemoves_RunCreatedClientAndPermission_DescribesThemInWords()
+    {
+        await StartAtAsync(WizardStepId.Summary, s =>
+        {
+            s.Journal.Add(new JournalEntry(DateTimeOffset.UnixEpoch, WizardStepId.OidcClient, "create", ResourceKind.PocketIdClient, "pbs-1234", JournalOutcome.Done));
+            s.Journal.Add(new JournalEntry(DateTimeOffset.UnixEpoch, WizardStepId.OidcClient, "create", ResourceKind.PocketIdClientSecret, "pbs-1234", JournalOutcome.Done));
+            s.Journal.Add(new JournalEntry(DateTimeOffset.UnixEpoch, WizardStepId.Permissions, "create", ResourceKind.PbsAcl, "/|alice@PocketID|Admin", JournalOutcome.Done));
+        });
+
+        var items = Vm.WhatUndoRemoves();
+
+        Assert.Equal(["Permission Admin on / for alice@PocketID", "Pocket ID client secret of client pbs-1234", "Pocket ID OIDC client pbs-1234"], items);
+        Assert.DoesNotContain(items, i => i.Contains('|', StringComparison.Ordinal));
     }
 }

@@ -204,11 +204,23 @@ public sealed class WizardViewModel(WizardSession session, WizardPrefill prefill
             .Where(e => e.Action == "create" && e.Outcome == JournalOutcome.Done)
             .Where(e => State.CreatedByRun(e.Resource).Contains(e.ResourceId))
             .Reverse()
-            .Select(e => $"{Describe(e.Resource)}: {e.ResourceId}")
+            .Select(e => DescribeItem(e.Resource, e.ResourceId))
             .Distinct()
             // Not a removal: the realm that had PBS's default flag before the run gets it back (undo checks it still may).
-            .Concat(State.ChangedByRun(ResourceKind.PbsDefaultRealm).Select(id => $"{Describe(ResourceKind.PbsDefaultRealm)}: {id.Split('|')[0]} becomes the default again"))
+            .Concat(State.ChangedByRun(ResourceKind.PbsDefaultRealm).Select(id => $"{id.Split('|')[0]} becomes the PBS default realm again"))
             .ToList();
+
+    /// <summary>One journal resource in words, e.g. "Permission Admin on / for alice@PocketID" (not its raw key).</summary>
+    public static string DescribeItem(ResourceKind kind, string resourceId) => kind switch
+    {
+        // The ACL key is path|auth-id|role (see PermissionsStep).
+        ResourceKind.PbsAcl when resourceId.Split('|') is [var path, var authId, var role] => $"Permission {role} on {path} for {authId}",
+        ResourceKind.PocketIdClientSecret => $"Pocket ID client secret of client {resourceId}",
+        ResourceKind.PocketIdClientLogo => $"Pocket ID client logo of client {resourceId}",
+        ResourceKind.PocketIdAllowedGroups => $"Pocket ID allowed groups of client {resourceId}",
+        ResourceKind.PbsRealmScopes => $"PBS realm scopes of {resourceId}",
+        _ => $"{Describe(kind)} {resourceId}",
+    };
 
     public static string Describe(ResourceKind kind) => kind switch
     {
