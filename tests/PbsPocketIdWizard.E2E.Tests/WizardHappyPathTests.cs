@@ -57,7 +57,8 @@ public sealed class WizardHappyPathTests : ChromiumPageTest
         await popup.ScreenshotAsync(new() { Path = Path.Combine(WizardPage.ScreenshotDirectory(), "05-pbs-signed-in.png") });
         await popup.CloseAsync();
         await Assertions.Expect(wizard.UserCheckbox("alice@PocketID")).ToBeVisibleAsync(new() { Timeout = WizardPage.ActionTimeoutMs });
-        await wizard.UserCheckbox("alice@PocketID").CheckAsync();
+        await Assertions.Expect(wizard.UserCheckbox("alice@PocketID")).ToBeCheckedAsync(); // the first user is pre-selected
+        await Assertions.Expect(wizard.Button("Next")).ToHaveCountAsync(0); // Continue is the one primary action
         await wizard.ScreenshotAsync("05-first-sign-in.png");
         await wizard.ClickAsync("Continue");
         await wizard.ExpectStepAsync("Permissions");

@@ -108,9 +108,9 @@ public sealed class WizardRecoveryTests : ChromiumPageTest
 
         await wizard.ClickAsync("Undo…");
         var confirm = Page.GetByRole(AriaRole.Dialog, new() { Name = "Undo this run?" });
-        await Assertions.Expect(confirm).ToContainTextAsync("PBS OpenID realm: PocketID");
+        await Assertions.Expect(confirm).ToContainTextAsync("PBS OpenID realm PocketID");
         await Assertions.Expect(confirm).ToContainTextAsync("Pocket ID OIDC client");
-        await Assertions.Expect(confirm).ToContainTextAsync("carol@PocketID");
+        await Assertions.Expect(confirm).ToContainTextAsync("PBS user carol@PocketID");
         await wizard.ScreenshotAsync("10-undo-confirm.png");
         await confirm.GetByRole(AriaRole.Button, new() { Name = "Undo", Exact = true }).ClickAsync();
 

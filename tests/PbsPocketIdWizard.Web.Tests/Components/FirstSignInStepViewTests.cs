@@ -1,5 +1,6 @@
 using Bunit;
 using PbsPocketIdWizard.Core.Wizard;
+using PbsPocketIdWizard.Web.Components.Wizard;
 using PbsPocketIdWizard.Web.Components.Wizard.Steps;
 using PbsPocketIdWizard.Web.Tests.Support;
 
@@ -19,6 +20,40 @@ public sealed class FirstSignInStepViewTests : WizardBunitContext
         Assert.Equal("_blank", link.GetAttribute("target"));
         Assert.Contains("Login (OpenID redirect)", cut.Markup, StringComparison.Ordinal);
         Assert.True(Button(cut, "Continue").HasAttribute("disabled"));
+        Assert.DoesNotContain(cut.FindAll("button"), b => b.TextContent.Trim() == "Next");
+    }
+
+    [Fact]
+    public async Task PreselectNewUser_FirstUserDetected_IsPickedAndContinueIsEnabled()
+    {
+        await StartAtAsync(WizardStepId.FirstSignIn, s => s.Pbs.Url = "https://pbs.example.com");
+        var cut = RenderWithProviders<FirstSignInStepView>();
+
+        Assert.True(FirstSignInChoices.PreselectNewUser(Session.State, "alice@PocketID"));
+        cut.Render();
+
+        Assert.Equal(["alice@PocketID"], Session.State.FirstSignIn.SelectedUsers);
+        Assert.False(Button(cut, "Continue").HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public async Task PreselectNewUser_SomeoneAlreadyPicked_PicksOnlyAwaitedUsers()
+    {
+        await StartAtAsync(WizardStepId.FirstSignIn, s =>
+        {
+            s.FirstSignIn.SelectedUsers.Add("alice@PocketID");
+            s.FirstSignIn.PreCreateUsers.Add("bob");
+            s.Permissions.Grants.Add(new PermissionGrantInput { User = "carol@PocketID" });
+        });
+
+        var bob = FirstSignInChoices.PreselectNewUser(Session.State, "bob@PocketID");
+        var carol = FirstSignInChoices.PreselectNewUser(Session.State, "carol@PocketID");
+        var dave = FirstSignInChoices.PreselectNewUser(Session.State, "dave@PocketID");
+
+        Assert.True(bob);
+        Assert.True(carol);
+        Assert.False(dave);
+        Assert.Equal(["alice@PocketID", "bob@PocketID", "carol@PocketID"], Session.State.FirstSignIn.SelectedUsers);
     }
 
     [Fact]
