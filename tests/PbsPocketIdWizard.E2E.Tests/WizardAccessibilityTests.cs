@@ -45,6 +45,17 @@ public sealed class WizardAccessibilityTests : ChromiumPageTest
     }
 
     [ChromiumFact]
+    public async Task DesktopWidth_Stepper_ShowsEveryStepAndNoCompactLine()
+    {
+        var wizard = new WizardPage(Page);
+
+        await wizard.OpenAsync(App.SignInLink);
+
+        await Assertions.Expect(Page.Locator(".mud-stepper-nav")).ToBeVisibleAsync();
+        await Assertions.Expect(Page.Locator(".stepper-compact")).ToBeHiddenAsync();
+    }
+
+    [ChromiumFact]
     public async Task PhoneWidth_FirstStep_FitsWithoutSidewaysScrolling()
     {
         var phone = await NewContextAsync(width: 390, height: 844);
@@ -57,6 +68,9 @@ public sealed class WizardAccessibilityTests : ChromiumPageTest
         var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
         Assert.True(overflow <= 0, $"the page is {overflow}px wider than a phone screen");
         await Assertions.Expect(wizard.Button("Test connection")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".stepper-compact")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".stepper-compact-title")).ToContainTextAsync("Step 1 of 7: Pocket ID");
+        await Assertions.Expect(page.Locator(".mud-stepper-nav")).ToBeHiddenAsync();
         await page.EvaluateAsync("() => window.scrollTo(0, 0)");
         await page.ScreenshotAsync(new() { Path = Path.Combine(WizardPage.ScreenshotDirectory(), "09-phone.png"), FullPage = true });
         await phone.CloseAsync();

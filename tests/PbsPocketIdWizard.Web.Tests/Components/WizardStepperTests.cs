@@ -20,6 +20,18 @@ public sealed class WizardStepperTests : WizardBunitContext
     }
 
     [Fact]
+    public async Task Render_LaterStep_CompactLineNamesTheStepAndItsPosition()
+    {
+        await StartAtAsync(WizardStepId.FirstSignIn);
+
+        var cut = RenderWithProviders<WizardStepper>();
+
+        var line = cut.Find(".stepper-compact-title").TextContent;
+        Assert.Contains("Step 5 of 7:", line, StringComparison.Ordinal);
+        Assert.Contains("First sign-in", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ClickLaterStep_WhenCurrentIsNotVerified_StaysOnTheCurrentStep()
     {
         await StartAtAsync(WizardStepId.PocketIdConnection);
