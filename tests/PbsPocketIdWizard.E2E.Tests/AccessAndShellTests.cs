@@ -36,6 +36,21 @@ public sealed class AccessAndShellTests : ChromiumPageTest
     }
 
     [ChromiumFact]
+    public async Task Reload_AfterChoosingDarkMode_KeepsTheChoice()
+    {
+        var wizard = new WizardPage(Page); // the default context's system setting is light
+        await wizard.OpenAsync(App.SignInLink);
+        await Assertions.Expect(wizard.DarkModeToggle).ToHaveAttributeAsync("aria-label", "Switch to dark mode");
+        await wizard.DarkModeToggle.ClickAsync();
+        await Assertions.Expect(wizard.DarkModeToggle).ToHaveAttributeAsync("aria-label", "Switch to light mode");
+
+        await Page.ReloadAsync();
+        await wizard.WaitForCircuitAsync();
+
+        await Assertions.Expect(wizard.DarkModeToggle).ToHaveAttributeAsync("aria-label", "Switch to light mode");
+    }
+
+    [ChromiumFact]
     public async Task Reload_AfterSignIn_StaysSignedIn()
     {
         var wizard = new WizardPage(Page);
