@@ -54,4 +54,25 @@ public sealed class WizardRestartTests : ChromiumPageTest
         await wizard.ExpectStepDoneAsync(); // the saved password and the pinned fingerprint still work
         await Page.GotoAsync("about:blank");
     }
+
+    [ChromiumFact]
+    public async Task Restart_InDemoMode_StartsANewRunAndSaysSo()
+    {
+        var first = await WizardAppFixture.StartAsync();
+        var wizard = new WizardPage(Page);
+        await wizard.OpenAsync(first.SignInLink);
+        await wizard.ClickAsync("Test connection");
+        await wizard.ExpectStepDoneAsync();
+        await Page.GotoAsync("about:blank");
+        await first.StopAsync();
+
+        await using var second = await WizardAppFixture.StartAsync(dataDirectory: first.DataDirectory);
+        await wizard.OpenAsync(second.SignInLink);
+
+        // The demo simulators came back empty on new ports: the old run could not continue, and the admin is told.
+        await wizard.ExpectStepAsync("Pocket ID");
+        await Assertions.Expect(Page.GetByText("The demo simulators restarted")).ToBeVisibleAsync();
+        await Assertions.Expect(Page.GetByText("Done")).ToHaveCountAsync(0);
+        await Page.GotoAsync("about:blank");
+    }
 }

@@ -32,6 +32,18 @@ public sealed class WizardPrefill(IOptions<WizardOptions> options, DemoSimulator
         && (pbs.Port != env.PbsUrl.Port
             || (state.Pbs.Password is { } password && !password.Equals(new Secret(env.PbsPassword))));
 
+    private Guid? _runStartedForRestart;
+
+    /// <summary>
+    /// Remembers the run started in place of a stale demo run, so that every view of it (the prerender, the live
+    /// circuit, a reload) tells the admin why their progress is gone, until one of them dismisses the notice.
+    /// </summary>
+    public void RecordRunStartedAfterRestart(Guid runId) => _runStartedForRestart = runId;
+
+    public bool WasStartedAfterRestart(Guid runId) => _runStartedForRestart == runId;
+
+    public void ForgetRunStartedAfterRestart() => _runStartedForRestart = null;
+
     /// <summary>Returns true when it changed the state.</summary>
     public bool Apply(WizardState state)
     {

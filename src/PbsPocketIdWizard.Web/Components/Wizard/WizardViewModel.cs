@@ -46,6 +46,13 @@ public sealed class WizardViewModel(WizardSession session, WizardPrefill prefill
 
     public CancellationToken CircuitToken => _circuit.Token;
 
+    /// <summary>Something the wizard did on its own that the admin should know about (a new demo run), shown until dismissed.</summary>
+    public string? Notice => session.IsLoaded && prefill.WasStartedAfterRestart(session.State.RunId)
+        ? "The demo simulators restarted (they keep no data), so a new demo run was started. In live mode a restart resumes where you were."
+        : null;
+
+    public void DismissNotice() => prefill.ForgetRunStartedAfterRestart();
+
     public static StepKind KindOf(WizardStepId id) => id switch
     {
         WizardStepId.PocketIdConnection or WizardStepId.PbsConnection => StepKind.Connection,
@@ -63,6 +70,7 @@ public sealed class WizardViewModel(WizardSession session, WizardPrefill prefill
             {
                 logger.LogInformation("Demo run {WizardRunId} was made against simulators of an earlier start; starting a new run", session.State.RunId);
                 await session.NewRunAsync(_circuit.Token);
+                prefill.RecordRunStartedAfterRestart(session.State.RunId);
             }
         }
 
