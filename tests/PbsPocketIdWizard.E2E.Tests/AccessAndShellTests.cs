@@ -1,6 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using PbsPocketIdWizard.E2E.Tests.Pages;
 using PbsPocketIdWizard.E2E.Tests.Support;
+using PbsPocketIdWizard.Web.Hosting;
 
 namespace PbsPocketIdWizard.E2E.Tests;
 
@@ -33,6 +35,23 @@ public sealed class AccessAndShellTests : ChromiumPageTest
         await wizard.DarkModeToggle.ClickAsync();
         await Assertions.Expect(wizard.DarkModeToggle).ToHaveAttributeAsync("aria-label", "Switch to dark mode");
         await dark.CloseAsync();
+    }
+
+    [ChromiumFact]
+    public async Task PbsSimulatorPage_OnlyWithItsCertificatePinned_Loads()
+    {
+        var pbsUrl = App.Services.GetRequiredService<DemoSimulators>().Environment!.PbsUrl;
+        using var playwright = await Playwright.CreateAsync();
+        var unpinned = await LaunchBrowserAsync(playwright, pbsCertificate: null);
+        var refusing = await unpinned.NewPageAsync();
+
+        var refused = await Assert.ThrowsAsync<PlaywrightException>(() => refusing.GotoAsync(pbsUrl.ToString()));
+        var pinned = await Page.GotoAsync(pbsUrl.ToString());
+
+        Assert.Contains("ERR_CERT", refused.Message, StringComparison.Ordinal);
+        Assert.NotNull(pinned);
+        Assert.True(pinned.Ok);
+        await unpinned.CloseAsync();
     }
 
     [ChromiumFact]

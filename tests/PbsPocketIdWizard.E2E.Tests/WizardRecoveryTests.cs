@@ -27,7 +27,7 @@ public sealed class WizardRecoveryTests : ChromiumPageTest
         var failure = wizard.Alerts.Filter(new() { HasText = "Pocket ID" });
         await Assertions.Expect(failure.First).ToBeVisibleAsync(new() { Timeout = WizardPage.ActionTimeoutMs });
         await Assertions.Expect(failure.First).ToContainTextAsync("500");
-        await Assertions.Expect(Page.GetByText("Needs attention")).ToBeVisibleAsync();
+        await Assertions.Expect(Page.Locator(".mud-stepper-nav").GetByText("Needs attention")).ToBeVisibleAsync();
         await wizard.ScreenshotAsync("08-failure-shown.png");
         await wizard.ClickAsync("Retry");
 

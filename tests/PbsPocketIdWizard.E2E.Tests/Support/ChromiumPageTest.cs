@@ -1,4 +1,8 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using PbsPocketIdWizard.Web.Hosting;
 
 namespace PbsPocketIdWizard.E2E.Tests.Support;
 
@@ -49,12 +53,7 @@ public abstract class ChromiumPageTest : IAsyncLifetime
         }
 
         _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = ChromiumArgs,
-        });
+        _browser = await LaunchBrowserAsync(_playwright, _app?.Services.GetRequiredService<DemoSimulators>().Servers?.PbsCertificate);
         _context = await NewContextAsync();
         _page = await _context.NewPageAsync();
         _page.Console += (_, message) => BrowserConsole.Add($"{message.Type}: {message.Text}");
@@ -68,15 +67,31 @@ public abstract class ChromiumPageTest : IAsyncLifetime
         };
     }
 
+    /// <summary>
+    /// Headless Chromium that accepts the given PBS simulator certificate by its public-key pin (SHA-256 of its
+    /// SubjectPublicKeyInfo), so TLS stays validated: any other certificate is still refused. Tests that start their
+    /// own apps and open the PBS page launch another browser with their app's certificate.
+    /// </summary>
+    protected static async Task<IBrowser> LaunchBrowserAsync(IPlaywright playwright, X509Certificate2? pbsCertificate) =>
+        await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = pbsCertificate is null ? ChromiumArgs : [.. ChromiumArgs, $"--ignore-certificate-errors-spki-list={SpkiPin(pbsCertificate)}"],
+        });
+
+    /// <summary>Chromium's pin format: base64 of the SHA-256 of the certificate's SubjectPublicKeyInfo.</summary>
+    public static string SpkiPin(X509Certificate2 certificate) =>
+        Convert.ToBase64String(SHA256.HashData(certificate.PublicKey.ExportSubjectPublicKeyInfo()));
+
     /// <summary>What the page wrote to the browser console (handy in assertion messages).</summary>
     protected List<string> BrowserConsole { get; } = [];
 
-    /// <summary>A desktop-sized context that trusts nothing extra (the demo PBS certificate stays untrusted by the browser).</summary>
+    /// <summary>A desktop-sized context; certificate errors are not ignored (the demo PBS certificate is pinned at launch).</summary>
     protected Task<IBrowserContext> NewContextAsync(int width = 1280, int height = 900) =>
         Browser.NewContextAsync(new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = width, Height = height },
-            IgnoreHTTPSErrors = true, // only the browser's view of the simulators' self-signed PBS page; the wizard itself pins
             Locale = "en-GB",
             ReducedMotion = ReducedMotion.Reduce, // no colour transitions mid-check (the app honours it)
         });
