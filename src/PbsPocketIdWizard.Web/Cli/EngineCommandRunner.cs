@@ -8,8 +8,11 @@ using PbsPocketIdWizard.Web.Persistence;
 
 namespace PbsPocketIdWizard.Web.Cli;
 
-/// <summary>The pause of the first sign-in: reports each new user of the realm until cancelled.</summary>
-public delegate Task WatchForUsers(WizardState state, Func<DetectedUser, Task> onNewUser, CancellationToken cancellationToken);
+/// <summary>
+/// The pause of the first sign-in: reports each new user of the realm until cancelled; onFirstPoll runs once, after
+/// the first complete listing (whoever was reported before it was in PBS before the watch).
+/// </summary>
+public delegate Task WatchForUsers(WizardState state, Func<DetectedUser, Task> onNewUser, Action? onFirstPoll, CancellationToken cancellationToken);
 
 /// <summary>
 /// plan | apply | status | undo | export: the same <see cref="WizardSession"/> as the web wizard, driven from a
@@ -256,6 +259,8 @@ public sealed class EngineCommandRunner
 
         var gate = new Lock();
         var announced = false;
+        var firstPollDone = false;
+        var firstPoll = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var foundBeforeAnnouncing = new List<string>();
         var allThere = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -267,10 +272,11 @@ public sealed class EngineCommandRunner
             {
                 if (seen.Add(user.UserId))
                 {
-                    var line = user.UserId + (user.Email is { Length: > 0 } email ? $" ({email})" : string.Empty);
+                    // Whoever the first listing reports was in PBS before this wait, however long that listing took.
+                    var line = (firstPollDone ? "new user: " : "already in PBS: ") + user.UserId + (user.Email is { Length: > 0 } email ? $" ({email})" : string.Empty);
                     if (announced)
                     {
-                        Out.WriteLine($"    new user: {line}");
+                        Out.WriteLine($"    {line}");
                         Out.Flush();
                     }
                     else
@@ -288,8 +294,19 @@ public sealed class EngineCommandRunner
             return Task.CompletedTask;
         }
 
-        var watch = WatchQuietlyAsync(watcher, state, OnNewUser, stop.Token);
-        await Task.WhenAny(allThere.Task, watch, Task.Delay(SignInGracePeriod, stop.Token));
+        void OnFirstPoll()
+        {
+            lock (gate)
+            {
+                firstPollDone = true;
+            }
+
+            firstPoll.TrySetResult();
+        }
+
+        var watch = WatchQuietlyAsync(watcher, state, OnNewUser, OnFirstPoll, stop.Token);
+        // The instructions wait for the first listing (users already there need none), but no longer than the grace period.
+        await Task.WhenAny(allThere.Task, watch, firstPoll.Task, Task.Delay(SignInGracePeriod, stop.Token));
         lock (gate)
         {
             if (!allThere.Task.IsCompleted)
@@ -302,7 +319,7 @@ public sealed class EngineCommandRunner
 
             foreach (var line in foundBeforeAnnouncing)
             {
-                Out.WriteLine($"    {(announced ? "new user" : "already in PBS")}: {line}");
+                Out.WriteLine($"    {line}");
             }
 
             Out.Flush();
@@ -323,11 +340,11 @@ public sealed class EngineCommandRunner
         return CliExitCodes.TimedOut;
     }
 
-    private static async Task WatchQuietlyAsync(WatchForUsers watcher, WizardState state, Func<DetectedUser, Task> onNewUser, CancellationToken cancellationToken)
+    private static async Task WatchQuietlyAsync(WatchForUsers watcher, WizardState state, Func<DetectedUser, Task> onNewUser, Action onFirstPoll, CancellationToken cancellationToken)
     {
         try
         {
-            await watcher(state, onNewUser, cancellationToken);
+            await watcher(state, onNewUser, onFirstPoll, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

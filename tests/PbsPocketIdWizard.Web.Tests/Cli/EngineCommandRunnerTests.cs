@@ -177,6 +177,23 @@ public sealed class EngineCommandRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task Apply_SlowFirstListingWithUserLeftOverInPbs_CallsThatUserAlreadyInPbs()
+    {
+        // carol was in PBS before the run; the first listing takes longer than the grace period before the instructions.
+        _world.Users.Add("carol@PocketID");
+        _world.FirstPollDelay = TimeSpan.FromMilliseconds(400);
+        _world.SignInDuringWatch.Add("alice");
+
+        var (exit, stdout, _) = await ApplyAsync("--wait-timeout", "30");
+
+        Assert.Equal(CliExitCodes.Done, exit);
+        Assert.Contains("Waiting for the first sign-in", stdout);
+        Assert.Contains("already in PBS: carol@PocketID", stdout);
+        Assert.DoesNotContain("new user: carol", stdout);
+        Assert.Contains("new user: alice@PocketID", stdout);
+    }
+
+    [Fact]
     public async Task Apply_NobodySignsIn_ExitsFourKeepsRunAndRerunResumes()
     {
         var timedOut = await ApplyAsync("--wait-timeout", "0.3");
