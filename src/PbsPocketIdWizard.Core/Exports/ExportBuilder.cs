@@ -167,7 +167,18 @@ public static partial class ExportBuilder
             },
             results = state.Results,
             statuses = state.Statuses,
-            journal = state.Journal,
+            // Each entry also says in words what it touched (ResourceDescriber), for a reader without the id formats.
+            journal = state.Journal.Select(e => new
+            {
+                e.At,
+                e.Step,
+                e.Action,
+                e.Resource,
+                e.ResourceId,
+                e.Outcome,
+                e.Detail,
+                Description = ResourceDescriber.Describe(e, state),
+            }),
             verification = state.Results.Verification,
         };
         return JsonSerializer.Serialize(report, ReportOptions);

@@ -157,6 +157,8 @@ public sealed class ExportBuilderTests
         Assert.False(root.GetProperty("results").TryGetProperty("clientSecret", out _));
         Assert.False(root.GetProperty("results").TryGetProperty("verification", out _));
         Assert.Equal("PocketIdClient", root.GetProperty("journal")[0].GetProperty("resource").GetString());
+        Assert.Equal("3c2f9a", root.GetProperty("journal")[0].GetProperty("resourceId").GetString());
+        Assert.StartsWith("Pocket ID OIDC client 3c2f9a", root.GetProperty("journal")[0].GetProperty("description").GetString());
         Assert.True(root.GetProperty("verification")[0].GetProperty("passed").GetBoolean());
         Assert.Equal("Admin", root.GetProperty("inputs").GetProperty("permissions").GetProperty("grants")[0].GetProperty("role").GetString());
     }
