@@ -43,8 +43,11 @@ public static partial class ExportBuilder
         var key = $"-H \"X-API-Key: {ApiKeyVariable}\"";
         var clientUrl = $"{baseUrl}/api/oidc/clients/{clientId}";
 
+        // The wizard chooses the client's id itself (pocket-id-api.md §5.3/§5.4: optional `id`), so every later line can
+        // name it; a body without it would get a random id and the lines below would miss the client.
         var body = JsonSerializer.Serialize(new Dictionary<string, object?>
         {
+            ["id"] = clientId,
             ["name"] = state.Client.Name,
             ["callbackURLs"] = CallbackUrls(state),
             ["logoutCallbackURLs"] = Array.Empty<string>(),
@@ -57,7 +60,9 @@ public static partial class ExportBuilder
         var lines = new List<string>
         {
             $"# Pocket ID ({baseUrl}): export POCKET_ID_API_KEY=<an admin API key> first",
-            "# Create the OIDC client (its id is in the answer)",
+            state.Results.ClientId is null
+                ? $"# Create the OIDC client; replace {ClientIdPlaceholder} everywhere with an id of your choice (e.g. pbs-1234abcd)"
+                : $"# Create the OIDC client with the id {clientId} (used by the lines below and by the PBS realm)",
             $"curl -fsS -X POST {Quote($"{baseUrl}/api/oidc/clients")} {key} -H 'Content-Type: application/json' -d {Quote(body)}",
             "# Create its secret (shown once; it becomes the PBS realm's client key)",
         };
@@ -162,7 +167,18 @@ public static partial class ExportBuilder
             },
             results = state.Results,
             statuses = state.Statuses,
-            journal = state.Journal,
+            // Each entry also says in words what it touched (ResourceDescriber), for a reader without the id formats.
+            journal = state.Journal.Select(e => new
+            {
+                e.At,
+                e.Step,
+                e.Action,
+                e.Resource,
+                e.ResourceId,
+                e.Outcome,
+                e.Detail,
+                Description = ResourceDescriber.Describe(e, state),
+            }),
             verification = state.Results.Verification,
         };
         return JsonSerializer.Serialize(report, ReportOptions);

@@ -56,7 +56,14 @@ public sealed class FirstSignInStep(ApiClientFactory clients, RunJournal journal
     /// Polls GET /access/users and reports each user of the run's realm not reported before (also recorded in
     /// Results.DetectedUsers). Runs until cancelled; transient failures only slow the polling down.
     /// </summary>
-    public async Task WatchForUsersAsync(WizardState state, Func<DetectedUser, Task> onNewUser, CancellationToken cancellationToken)
+    public Task WatchForUsersAsync(WizardState state, Func<DetectedUser, Task> onNewUser, CancellationToken cancellationToken) =>
+        WatchForUsersAsync(state, onNewUser, null, cancellationToken);
+
+    /// <summary>
+    /// As above; <paramref name="onFirstPoll"/> runs once, after the first poll that succeeded, so a caller can tell the
+    /// users who were in PBS before the watch (reported before it) from those who signed in during the watch.
+    /// </summary>
+    public async Task WatchForUsersAsync(WizardState state, Func<DetectedUser, Task> onNewUser, Action? onFirstPoll, CancellationToken cancellationToken)
     {
         var client = clients.CreatePbs(state.Pbs);
         var realm = state.Realm.Name;
@@ -79,6 +86,9 @@ public sealed class FirstSignInStep(ApiClientFactory clients, RunJournal journal
                     foundNew = true;
                     await onNewUser(detected);
                 }
+
+                onFirstPoll?.Invoke();
+                onFirstPoll = null;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

@@ -8,8 +8,11 @@ using PbsPocketIdWizard.Web.Persistence;
 
 namespace PbsPocketIdWizard.Web.Cli;
 
-/// <summary>The pause of the first sign-in: reports each new user of the realm until cancelled.</summary>
-public delegate Task WatchForUsers(WizardState state, Func<DetectedUser, Task> onNewUser, CancellationToken cancellationToken);
+/// <summary>
+/// The pause of the first sign-in: reports each new user of the realm until cancelled; onFirstPoll runs once, after
+/// the first complete listing (whoever was reported before it was in PBS before the watch).
+/// </summary>
+public delegate Task WatchForUsers(WizardState state, Func<DetectedUser, Task> onNewUser, Action? onFirstPoll, CancellationToken cancellationToken);
 
 /// <summary>
 /// plan | apply | status | undo | export: the same <see cref="WizardSession"/> as the web wizard, driven from a
@@ -144,8 +147,15 @@ public sealed class EngineCommandRunner
             }
 
             Out.WriteLine(resumed
-                ? $"Resuming run {session.State.RunId} (started {session.State.StartedAt:u})"
+                ? $"Resuming run {session.State.RunId} (started {session.State.StartedAt:u})" + (session.State.Journal.Any(e => e.Outcome == JournalOutcome.Done) ? ", which already did:" : ":")
                 : $"New run {session.State.RunId}");
+            if (resumed)
+            {
+                foreach (var entry in session.State.Journal.Where(e => e.Outcome == JournalOutcome.Done))
+                {
+                    Out.WriteLine($"    done: {entry.Action} {ResourceDescriber.Describe(entry, session.State)}" + (entry.Detail is { Length: > 0 } d ? $" ({d})" : string.Empty));
+                }
+            }
 
             if (!options.Flag("--yes") && _console.IsInteractive)
             {
@@ -249,6 +259,8 @@ public sealed class EngineCommandRunner
 
         var gate = new Lock();
         var announced = false;
+        var firstPollDone = false;
+        var firstPoll = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var foundBeforeAnnouncing = new List<string>();
         var allThere = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -260,10 +272,11 @@ public sealed class EngineCommandRunner
             {
                 if (seen.Add(user.UserId))
                 {
-                    var line = user.UserId + (user.Email is { Length: > 0 } email ? $" ({email})" : string.Empty);
+                    // Whoever the first listing reports was in PBS before this wait, however long that listing took.
+                    var line = (firstPollDone ? "new user: " : "already in PBS: ") + user.UserId + (user.Email is { Length: > 0 } email ? $" ({email})" : string.Empty);
                     if (announced)
                     {
-                        Out.WriteLine($"    new user: {line}");
+                        Out.WriteLine($"    {line}");
                         Out.Flush();
                     }
                     else
@@ -281,8 +294,19 @@ public sealed class EngineCommandRunner
             return Task.CompletedTask;
         }
 
-        var watch = WatchQuietlyAsync(watcher, state, OnNewUser, stop.Token);
-        await Task.WhenAny(allThere.Task, watch, Task.Delay(SignInGracePeriod, stop.Token));
+        void OnFirstPoll()
+        {
+            lock (gate)
+            {
+                firstPollDone = true;
+            }
+
+            firstPoll.TrySetResult();
+        }
+
+        var watch = WatchQuietlyAsync(watcher, state, OnNewUser, OnFirstPoll, stop.Token);
+        // The instructions wait for the first listing (users already there need none), but no longer than the grace period.
+        await Task.WhenAny(allThere.Task, watch, firstPoll.Task, Task.Delay(SignInGracePeriod, stop.Token));
         lock (gate)
         {
             if (!allThere.Task.IsCompleted)
@@ -295,7 +319,7 @@ public sealed class EngineCommandRunner
 
             foreach (var line in foundBeforeAnnouncing)
             {
-                Out.WriteLine($"    {(announced ? "new user" : "already in PBS")}: {line}");
+                Out.WriteLine($"    {line}");
             }
 
             Out.Flush();
@@ -316,11 +340,11 @@ public sealed class EngineCommandRunner
         return CliExitCodes.TimedOut;
     }
 
-    private static async Task WatchQuietlyAsync(WatchForUsers watcher, WizardState state, Func<DetectedUser, Task> onNewUser, CancellationToken cancellationToken)
+    private static async Task WatchQuietlyAsync(WatchForUsers watcher, WizardState state, Func<DetectedUser, Task> onNewUser, Action onFirstPoll, CancellationToken cancellationToken)
     {
         try
         {
-            await watcher(state, onNewUser, cancellationToken);
+            await watcher(state, onNewUser, onFirstPoll, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -357,9 +381,34 @@ public sealed class EngineCommandRunner
         var run = runs.FirstOrDefault(r => r.IsActive) ?? runs[0];
         Attach(run);
         var titles = services.GetServices<IWizardStep>().ToDictionary(s => s.Id, s => s.Title);
-        Out.WriteLine($"Run {run.RunId} ({RunState(run)}), started {run.StartedAt:u}");
+
+        // An undo acts on the runs that created things, which are often not the newest run (a later re-run that
+        // changed nothing only verified them): the newest undo of this run or of an earlier one, unless this run
+        // created anew what that undo removed, is said first and plainly.
+        var laterUndo = runs
+            .Where(r => r.Undone && (r.RunId == run.RunId || r.StartedAt <= run.StartedAt))
+            .Select(r => (Run: r, Removed: r.Journal.Where(e => e.Outcome == JournalOutcome.Undone).ToList()))
+            .Where(u => u.Removed.Count > 0)
+            .Where(u => u.Run.RunId == run.RunId || !u.Removed.Any(e => run.CreatedByRun(e.Resource).Contains(e.ResourceId)))
+            .Select(u => (u.Run, u.Removed, At: u.Removed.Max(e => e.At)))
+            .OrderByDescending(u => u.At)
+            .ThenByDescending(u => u.Run.StartedAt)
+            .FirstOrDefault();
+        if (laterUndo.Run is not null)
+        {
+            Out.WriteLine($"The setup was undone at {laterUndo.At:u}: undo of run {laterUndo.Run.RunId} (started {laterUndo.Run.StartedAt:u}) removed:");
+            foreach (var entry in laterUndo.Removed)
+            {
+                Out.WriteLine($"  - {ResourceDescriber.Describe(entry, laterUndo.Run)}");
+            }
+
+            Out.WriteLine(string.Empty);
+        }
+
+        var undoneLater = laterUndo.Run is not null && laterUndo.Run.RunId != run.RunId;
+        Out.WriteLine($"Run {run.RunId} ({RunState(run)}{(undoneLater ? ", its setup undone since" : string.Empty)}), started {run.StartedAt:u}");
         Out.WriteLine($"  Pocket ID {Display(run.PocketId.Url)} · PBS {Display(run.Pbs.Url)} · realm {run.Realm.Name}");
-        Out.WriteLine("Steps:");
+        Out.WriteLine(undoneLater ? $"Steps (as this run left them, before the undo at {laterUndo.At:u}):" : "Steps:");
         foreach (var id in Enum.GetValues<WizardStepId>())
         {
             var marker = run.IsActive && id == run.CurrentStep ? " <- current" : string.Empty;
@@ -370,7 +419,7 @@ public sealed class EngineCommandRunner
         Out.WriteLine(created.Count == 0 ? "Created by this run: nothing" : "Created by this run:");
         foreach (var (kind, id) in created)
         {
-            Out.WriteLine($"  {kind,-22} {id}");
+            Out.WriteLine($"  {ResourceDescriber.Describe(kind, id, run)}");
         }
 
         foreach (var (previous, next) in DefaultRealmMoves(run))
@@ -433,13 +482,13 @@ public sealed class EngineCommandRunner
             {
                 foreach (var id in run.CreatedByRun(kind))
                 {
-                    Out.WriteLine($"    {kind,-22} {id}");
+                    Out.WriteLine($"    {ResourceDescriber.Describe(kind, id, run)}");
                 }
             }
 
             foreach (var (previous, _) in DefaultRealmMoves(run))
             {
-                Out.WriteLine($"    {ResourceKind.PbsDefaultRealm,-22} {previous} becomes the default realm again (if it still exists and no other realm became default)");
+                Out.WriteLine($"    PBS default realm: {previous} becomes the default realm again (if it still exists and no other realm became default)");
             }
         }
 
@@ -690,7 +739,10 @@ public sealed class EngineCommandRunner
     {
         private WizardStepId _step;
         private StepStatus _lastStatus;
-        private int _journalSeen;
+        private bool _begun;
+
+        // What an earlier attempt of a resumed run journaled was listed under the "Resuming run" header already.
+        private int _journalSeen = session.State.Journal.Count;
 
         public int Created { get; private set; }
 
@@ -698,6 +750,7 @@ public sealed class EngineCommandRunner
 
         public void Begin(WizardStepId step)
         {
+            _begun = true;
             _step = step;
             _lastStatus = session.StatusOf(step);
             _journalSeen = session.State.Journal.Count;
@@ -705,12 +758,18 @@ public sealed class EngineCommandRunner
 
         public void OnChanged()
         {
+            if (!_begun)
+            {
+                // Moving to the first step before it runs: nothing of this attempt to report yet.
+                return;
+            }
+
             var status = session.StatusOf(_step);
             foreach (var entry in session.State.Journal.Skip(_journalSeen))
             {
                 if (entry.Outcome is JournalOutcome.Done or JournalOutcome.Undone or JournalOutcome.Failed)
                 {
-                    output.WriteLine($"    {entry.Outcome.ToString().ToLowerInvariant()}: {entry.Action} {entry.Resource} {entry.ResourceId}" + (entry.Detail is { Length: > 0 } d ? $" ({d})" : string.Empty));
+                    output.WriteLine($"    {entry.Outcome.ToString().ToLowerInvariant()}: {entry.Action} {ResourceDescriber.Describe(entry, session.State)}" + (entry.Detail is { Length: > 0 } d ? $" ({d})" : string.Empty));
                 }
             }
 

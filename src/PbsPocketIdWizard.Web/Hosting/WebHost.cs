@@ -33,10 +33,26 @@ public static class WebHost
     public static WebApplication Build(string[] args)
     {
         // The application name pins the static assets manifest to this assembly, also when a test process builds the host.
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(WebHost).Assembly.GetName().Name });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ApplicationName = typeof(WebHost).Assembly.GetName().Name,
+            ContentRootPath = ContentRoot(),
+        });
         builder.AddWizardWeb();
         var app = builder.Build();
         app.UseWizardWeb();
         return app;
     }
+
+    /// <summary>
+    /// The app's own directory when the process runs elsewhere (`dotnet run` from the repository root keeps the user's
+    /// directory so a relative data directory resolves there); otherwise the default (the current directory, which is
+    /// also what a test host or the container sets up).
+    /// </summary>
+    private static string? ContentRoot() =>
+        File.Exists(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"))
+        || Environment.GetEnvironmentVariable("ASPNETCORE_CONTENTROOT") is { Length: > 0 }
+            ? null
+            : AppContext.BaseDirectory;
 }

@@ -73,9 +73,20 @@ public sealed class ExportBuilderTests
 
         Assert.Equal(
         [
-            """curl -fsS -X POST https://id.example.com/api/oidc/clients -H "X-API-Key: $POCKET_ID_API_KEY" -H 'Content-Type: application/json' -d '{"name":"Proxmox Backup Server","callbackURLs":["https://pbs.example.com:8007"],"logoutCallbackURLs":[],"isPublic":false,"pkceEnabled":false,"isGroupRestricted":false,"launchURL":"https://pbs.example.com:8007"}'""",
+            """curl -fsS -X POST https://id.example.com/api/oidc/clients -H "X-API-Key: $POCKET_ID_API_KEY" -H 'Content-Type: application/json' -d '{"id":"3c2f9a","name":"Proxmox Backup Server","callbackURLs":["https://pbs.example.com:8007"],"logoutCallbackURLs":[],"isPublic":false,"pkceEnabled":false,"isGroupRestricted":false,"launchURL":"https://pbs.example.com:8007"}'""",
             "curl -fsS -X POST https://id.example.com/api/oidc/clients/3c2f9a/secrets -H \"X-API-Key: $POCKET_ID_API_KEY\"",
         ], lines);
+    }
+
+    [Fact]
+    public void PocketIdCalls_KnownClient_CreateBodyCarriesTheIdTheLaterCallsUse()
+    {
+        var lines = ExportBuilder.PocketIdCalls(KnownState()).Split(Environment.NewLine).ToList();
+
+        var create = lines.FindIndex(l => l.StartsWith("curl", StringComparison.Ordinal));
+        Assert.Contains("\"id\":\"3c2f9a\"", lines[create]);
+        Assert.Contains("/api/oidc/clients/3c2f9a/secrets", lines[create + 2]);
+        Assert.Contains("with the id 3c2f9a", lines[create - 1]);
     }
 
     [Fact]
@@ -107,6 +118,8 @@ public sealed class ExportBuilderTests
         Assert.Contains("\"callbackURLs\":[\"https://pbs.example.com:8007\",\"https://backup.example.com\"]", script);
         Assert.Contains("--client-id '<client-id>'", script);
         Assert.Contains("https://id.example.com/api/oidc/clients/<client-id>/secrets", script);
+        Assert.Contains("-d '{\"id\":\"<client-id>\",\"name\"", script);
+        Assert.DoesNotContain("its id is in the answer", script);
     }
 
     [Theory]
@@ -144,6 +157,8 @@ public sealed class ExportBuilderTests
         Assert.False(root.GetProperty("results").TryGetProperty("clientSecret", out _));
         Assert.False(root.GetProperty("results").TryGetProperty("verification", out _));
         Assert.Equal("PocketIdClient", root.GetProperty("journal")[0].GetProperty("resource").GetString());
+        Assert.Equal("3c2f9a", root.GetProperty("journal")[0].GetProperty("resourceId").GetString());
+        Assert.StartsWith("Pocket ID OIDC client 3c2f9a", root.GetProperty("journal")[0].GetProperty("description").GetString());
         Assert.True(root.GetProperty("verification")[0].GetProperty("passed").GetBoolean());
         Assert.Equal("Admin", root.GetProperty("inputs").GetProperty("permissions").GetProperty("grants")[0].GetProperty("role").GetString());
     }

@@ -62,6 +62,50 @@ public sealed class FirstSignInWatchTests
         Assert.Equal(["alice@PocketID"], state.Results.DetectedUsers.Select(u => u.UserId));
     }
 
+    [Fact]
+    public async Task WatchForUsers_UserAlreadyThere_IsReportedBeforeTheFirstPollSignalWhichComesOnce()
+    {
+        var clock = new CountingClock(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));
+        await using var host = await SimulatorHost.StartAsync(new SimulatorProfile { EngineTime = clock });
+        host.Pbs.AddUser("carol@PocketID");
+        var state = host.NewState();
+        state.Realm.Name = "PocketID";
+        var events = new List<string>();
+        using var stop = new CancellationTokenSource();
+
+        var watch = host.Step<FirstSignInStep>().WatchForUsersAsync(
+            state,
+            user =>
+            {
+                lock (events)
+                {
+                    events.Add("user " + user.UserId);
+                }
+
+                return Task.CompletedTask;
+            },
+            () =>
+            {
+                lock (events)
+                {
+                    events.Add("first poll");
+                }
+            },
+            stop.Token);
+
+        await WaitUntilAsync(() => clock.Timers >= 1);
+        clock.Advance(TimeSpan.FromSeconds(2));
+        await WaitForPollsAsync(host, 2);
+        await WaitUntilAsync(() => clock.Timers >= 2);
+        await stop.CancelAsync();
+        await watch;
+
+        lock (events)
+        {
+            Assert.Equal(["user carol@PocketID", "first poll"], events);
+        }
+    }
+
     /// <summary>A fake clock that counts the timers asked of it (one per wait of the watch loop).</summary>
     private sealed class CountingClock(DateTimeOffset start) : FakeTimeProvider(start)
     {

@@ -138,7 +138,9 @@ public sealed class CliSimulatorFlowTests : IAsyncLifetime
         Assert.DoesNotContain(_sims.PbsState.Acls, a => a.AuthId == "alice@PocketID");
         Assert.Empty(_sims.PocketIdState.Clients);
         // The realm took `default` from pam (pbs-api.md §3.3); undo gives it back.
-        Assert.Contains("PbsDefaultRealm        pam becomes the default realm again", undo.Out);
+        Assert.Contains("PBS default realm: pam becomes the default realm again", undo.Out);
+        Assert.Matches(@"Pocket ID OIDC client pbs-[0-9a-f]+ \('Proxmox Backup Server'\)", undo.Out);
+        Assert.Contains("PBS permission: Admin on / for alice@PocketID", undo.Out);
         Assert.Equal("true", _sims.PbsState.Realms.Single(r => r.Name == "pam").Properties.GetValueOrDefault("default"));
 
         var output = string.Concat(plan.Out, plan.Err, table.Out, table.Err, first.Out, first.Err, second.Out, second.Err, replan.Out, replan.Err, status.Out, status.Err, undo.Out, undo.Err);

@@ -123,9 +123,10 @@ public sealed class EngineCommandRunnerTests : IDisposable
         Assert.Contains("open https://pbs.example.com:8007, choose realm PocketID, click \"Login (OpenID redirect)\", sign in as alice in Pocket ID", first.Out);
         Assert.Contains("new user: alice@PocketID (alice@example.com)", first.Out);
         Assert.Contains("+ Create: Pocket ID OIDC client — Proxmox Backup Server", first.Out);
-        Assert.Contains("done: create PbsAcl /|alice@PocketID|Admin", first.Out);
+        Assert.Contains("done: create PBS permission: Admin on / for alice@PocketID", first.Out);
+        Assert.DoesNotContain("PbsAcl", first.Out);
         Assert.Contains("Done: 3 created, 0 updated.", first.Out);
-        Assert.True(first.Out.IndexOf("new user: alice", StringComparison.Ordinal) < first.Out.IndexOf("create PbsAcl", StringComparison.Ordinal));
+        Assert.True(first.Out.IndexOf("new user: alice", StringComparison.Ordinal) < first.Out.IndexOf("create PBS permission", StringComparison.Ordinal));
         Assert.Equal(["/|alice@PocketID|Admin"], _world.Acls);
 
         var second = await ApplyAsync();
@@ -153,6 +154,19 @@ public sealed class EngineCommandRunnerTests : IDisposable
         Assert.Empty(_world.Clients);
         Assert.Empty(_world.Realms);
         Assert.Empty(_world.Acls);
+        Assert.Contains("PBS permission: Admin on / for alice@PocketID", undo.Out);
+        // The fake Pocket ID names its client by its name: said once.
+        Assert.Contains("Pocket ID OIDC client Proxmox Backup Server", undo.Out);
+
+        // The newest run (the no-change one) is not what undo acted on; status must still say first that it is gone.
+        var afterUndo = await RunAsync(r => r.StatusAsync(["--data-dir", DataDir], CancellationToken.None));
+        var lines = afterUndo.Out.Split('\n');
+        Assert.True(lines[0].StartsWith("The setup was undone at ", StringComparison.Ordinal), afterUndo.Out);
+        Assert.Contains("- PBS permission: Admin on / for alice@PocketID", afterUndo.Out);
+        Assert.Contains("- PBS OpenID realm PocketID", afterUndo.Out);
+        Assert.Contains("- Pocket ID OIDC client Proxmox Backup Server", afterUndo.Out);
+        Assert.Contains("(completed, its setup undone since)", afterUndo.Out);
+        Assert.DoesNotContain("PbsAcl", afterUndo.Out);
 
         var everything = first.Out + first.Err + second.Out + second.Err + plan.Out + plan.Err + status.Out + status.Err + undo.Out + undo.Err;
         foreach (var secret in new[] { ApiKey, Password, FakeWorld.GeneratedClientSecret })
@@ -160,6 +174,23 @@ public sealed class EngineCommandRunnerTests : IDisposable
             Assert.DoesNotContain(secret, everything, StringComparison.Ordinal);
             Assert.DoesNotContain(_dir.FilesContaining(secret), f => !f.EndsWith("answers.json", StringComparison.Ordinal));
         }
+    }
+
+    [Fact]
+    public async Task Apply_SlowFirstListingWithUserLeftOverInPbs_CallsThatUserAlreadyInPbs()
+    {
+        // carol was in PBS before the run; the first listing takes longer than the grace period before the instructions.
+        _world.Users.Add("carol@PocketID");
+        _world.FirstPollDelay = TimeSpan.FromMilliseconds(400);
+        _world.SignInDuringWatch.Add("alice");
+
+        var (exit, stdout, _) = await ApplyAsync("--wait-timeout", "30");
+
+        Assert.Equal(CliExitCodes.Done, exit);
+        Assert.Contains("Waiting for the first sign-in", stdout);
+        Assert.Contains("already in PBS: carol@PocketID", stdout);
+        Assert.DoesNotContain("new user: carol", stdout);
+        Assert.Contains("new user: alice@PocketID", stdout);
     }
 
     [Fact]
@@ -182,6 +213,13 @@ public sealed class EngineCommandRunnerTests : IDisposable
 
         Assert.Equal(CliExitCodes.Done, resumed.Exit);
         Assert.Contains("Resuming run", resumed.Out);
+        // What the first attempt did is listed under the resume header, before the steps, in plain words.
+        var header = resumed.Out.IndexOf("Resuming run", StringComparison.Ordinal);
+        var firstStep = resumed.Out.IndexOf("[1/", StringComparison.Ordinal);
+        var earlierCreate = resumed.Out.IndexOf("done: create Pocket ID OIDC client", StringComparison.Ordinal);
+        Assert.Contains(", which already did:", resumed.Out);
+        Assert.True(header < earlierCreate && earlierCreate < firstStep, resumed.Out);
+        Assert.DoesNotContain("verified", resumed.Out[..firstStep]);
         Assert.Equal(1, _world.ClientCreates);
         Assert.Equal(["/|alice@PocketID|Admin"], _world.Acls);
     }

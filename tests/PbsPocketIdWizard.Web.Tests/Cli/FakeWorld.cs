@@ -34,6 +34,9 @@ public sealed class FakeWorld
     /// <summary>How long after the watch starts the users of <see cref="SignInDuringWatch"/> sign in.</summary>
     public TimeSpan SignInAfter { get; set; } = TimeSpan.FromMilliseconds(300);
 
+    /// <summary>How long the watch's first listing takes (a slow PBS).</summary>
+    public TimeSpan FirstPollDelay { get; set; } = TimeSpan.Zero;
+
     public void Register(IServiceCollection services)
     {
         // Replace the real engine's steps and sign-in watch.
@@ -50,10 +53,12 @@ public sealed class FakeWorld
         services.AddSingleton<WatchForUsers>(WatchAsync);
     }
 
-    private async Task WatchAsync(WizardState state, Func<DetectedUser, Task> onNewUser, CancellationToken cancellationToken)
+    private async Task WatchAsync(WizardState state, Func<DetectedUser, Task> onNewUser, Action? onFirstPoll, CancellationToken cancellationToken)
     {
         var reported = new HashSet<string>();
         var started = System.Diagnostics.Stopwatch.StartNew();
+        // A slow PBS: the first listing takes this long.
+        await Task.Delay(FirstPollDelay, cancellationToken);
         while (true)
         {
             foreach (var user in Users.Where(u => u.EndsWith("@" + state.Realm.Name, StringComparison.Ordinal)).ToList())
@@ -66,6 +71,8 @@ public sealed class FakeWorld
                 }
             }
 
+            onFirstPoll?.Invoke();
+            onFirstPoll = null;
             await Task.Delay(20, cancellationToken);
             if (started.Elapsed < SignInAfter)
             {
