@@ -56,7 +56,7 @@ public sealed class SummaryStepViewTests : WizardBunitContext
         await Button(DialogProvider, "Cancel").ClickAsync(new());
         await undo;
 
-        Assert.Equal(["PBS OpenID realm PocketID", "Pocket ID OIDC client client-123"], listed);
+        Assert.Equal(["PBS OpenID realm PocketID", "Pocket ID OIDC client client-123 ('Proxmox Backup Server')"], listed);
         Assert.False(Session.State.Undone);
     }
 
@@ -98,7 +98,7 @@ public sealed class SummaryStepViewTests : WizardBunitContext
 
         var items = Vm.WhatUndoRemoves();
 
-        Assert.Equal(["Permission Admin on / for alice@PocketID", "Pocket ID client secret of client pbs-1234", "Pocket ID OIDC client pbs-1234"], items);
+        Assert.Equal(["PBS permission: Admin on / for alice@PocketID", "Secret of the Pocket ID OIDC client pbs-1234 ('Proxmox Backup Server')", "Pocket ID OIDC client pbs-1234 ('Proxmox Backup Server')"], items);
         Assert.DoesNotContain(items, i => i.Contains('|', StringComparison.Ordinal));
     }
 }

@@ -218,17 +218,12 @@ public sealed class WizardViewModel(WizardSession session, WizardPrefill prefill
             .Concat(State.ChangedByRun(ResourceKind.PbsDefaultRealm).Select(id => $"{id.Split('|')[0]} becomes the PBS default realm again"))
             .ToList();
 
-    /// <summary>One journal resource in words, e.g. "Permission Admin on / for alice@PocketID" (not its raw key).</summary>
-    public static string DescribeItem(ResourceKind kind, string resourceId) => kind switch
+    /// <summary>One journal resource in words (the shared <see cref="ResourceDescriber"/>), not its raw key.</summary>
+    private string DescribeItem(ResourceKind kind, string resourceId)
     {
-        // The ACL key is path|auth-id|role (see PermissionsStep).
-        ResourceKind.PbsAcl when resourceId.Split('|') is [var path, var authId, var role] => $"Permission {role} on {path} for {authId}",
-        ResourceKind.PocketIdClientSecret => $"Pocket ID client secret of client {resourceId}",
-        ResourceKind.PocketIdClientLogo => $"Pocket ID client logo of client {resourceId}",
-        ResourceKind.PocketIdAllowedGroups => $"Pocket ID allowed groups of client {resourceId}",
-        ResourceKind.PbsRealmScopes => $"PBS realm scopes of {resourceId}",
-        _ => $"{Describe(kind)} {resourceId}",
-    };
+        var text = ResourceDescriber.Describe(kind, resourceId, State);
+        return char.ToUpperInvariant(text[0]) + text[1..];
+    }
 
     public static string Describe(ResourceKind kind) => kind switch
     {
