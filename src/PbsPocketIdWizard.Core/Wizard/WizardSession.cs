@@ -120,12 +120,13 @@ public sealed class WizardSession
         var errors = new List<FieldError>();
         foreach (var step in Enumerable.Reverse(Steps))
         {
+            var startedAt = _time.GetTimestamp();
             var outcome = await RunGuardedAsync(step, "Undo", () => step.UndoAsync(State, cancellationToken), cancellationToken);
             if (outcome.Succeeded)
             {
                 _plans.Remove(step.Id);
                 State.PlanFingerprints.Remove(step.Id);
-                await TransitionAsync(step.Id, StepEvent.Reset, "Undone", outcome, cancellationToken);
+                await TransitionAsync(step.Id, StepEvent.Reset, "Undone", outcome, cancellationToken, startedAt);
             }
             else
             {
