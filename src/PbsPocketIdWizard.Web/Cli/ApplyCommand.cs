@@ -1,0 +1,166 @@
+using System.Globalization;
+using PbsPocketIdWizard.Core.Exports;
+using PbsPocketIdWizard.Core.Wizard;
+
+namespace PbsPocketIdWizard.Web.Cli;
+
+/// <summary>
+/// `apply`: makes the changes step by step and prints each as it happens; pauses for the first sign-in; resumes an
+/// interrupted run; asks before changing anything unless --yes or no terminal.
+/// </summary>
+internal sealed class ApplyCommand(EngineCommandContext context, TimeSpan signInGracePeriod)
+{
+    public const int DefaultWaitTimeoutSeconds = 900;
+
+    private TextWriter Out => context.Out;
+
+    public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var options = CliArguments.Parse(args, ["--answers", "--data-dir", "--wait-timeout", "--totp"], ["--yes"]);
+        options.Require("--answers");
+        var waitTimeout = TimeSpan.FromSeconds(DefaultWaitTimeoutSeconds);
+        if (options.Value("--wait-timeout") is { } timeoutText)
+        {
+            if (double.TryParse(timeoutText, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0)
+            {
+                waitTimeout = TimeSpan.FromSeconds(seconds);
+            }
+            else
+            {
+                options.Errors.Add("--wait-timeout: must be a number of seconds greater than 0");
+            }
+        }
+
+        if (!context.TryLoadAnswers(options, requireSecrets: true, out var answers))
+        {
+            return CliExitCodes.InvalidAnswers;
+        }
+
+        try
+        {
+            await using var services = context.BuildServices(context.DataDirectory(options));
+            await using var scope = services.CreateAsyncScope();
+            var session = scope.ServiceProvider.GetRequiredService<WizardSession>();
+            await session.LoadOrStartAsync(cancellationToken);
+            context.Attach(session.State);
+            var resumed = session.State.Statuses.Values.Any(s => s != StepStatus.NotStarted);
+            answers.ApplyTo(session.State, options.Value("--totp"));
+            foreach (var step in session.Steps)
+            {
+                session.NotifyInputsChanged(step.Id);
+            }
+
+            if (!context.CheckSteps(session))
+            {
+                return CliExitCodes.InvalidAnswers;
+            }
+
+            Out.WriteLine(resumed
+                ? $"Resuming run {session.State.RunId} (started {session.State.StartedAt:u})" + (session.State.Journal.Any(e => e.Outcome == JournalOutcome.Done) ? ", which already did:" : ":")
+                : $"New run {session.State.RunId}");
+            if (resumed)
+            {
+                foreach (var entry in session.State.Journal.Where(e => e.Outcome == JournalOutcome.Done))
+                {
+                    Out.WriteLine($"    done: {ProgressPrinter.Describe(entry, session.State)}");
+                }
+            }
+
+            if (!options.Flag("--yes") && context.Console.IsInteractive)
+            {
+                var preview = await session.PlanAllAsync(cancellationToken);
+                if (preview.FirstOrDefault(p => p.Failure is not null) is { Failure: { } failure } failed)
+                {
+                    context.PrintFailure(failed.Step, failure);
+                    return CliExitCodes.Failed;
+                }
+
+                PlanTablePrinter.Print(Out, preview.AllChanges());
+                if (!context.Console.Confirm("Apply these changes to Pocket ID and PBS?"))
+                {
+                    Out.WriteLine("Nothing was changed.");
+                    return CliExitCodes.Done;
+                }
+            }
+
+            var signIn = new SignInWait(context, scope.ServiceProvider.GetService<WatchForUsers>(), signInGracePeriod);
+            return await RunAllStepsAsync(session, answers, signIn, waitTimeout, options.Value("--totp") is null, cancellationToken);
+        }
+        finally
+        {
+            Out.Flush();
+            context.Err.Flush();
+        }
+    }
+
+    private async Task<int> RunAllStepsAsync(WizardSession session, ValidAnswers answers, SignInWait signIn, TimeSpan waitTimeout, bool mayPromptTotp, CancellationToken cancellationToken)
+    {
+        var progress = new ProgressPrinter(session, Out);
+        session.Changed += progress.OnChanged;
+        try
+        {
+            session.GoTo(session.Steps[0].Id);
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var step = session.CurrentStep;
+                Out.WriteLine($"[{session.CurrentIndex + 1}/{session.Steps.Count}] {step.Title}");
+                progress.Begin(step.Id);
+
+                if (step.Id == WizardStepId.FirstSignIn)
+                {
+                    var waited = await signIn.WaitAsync(session, answers.PermissionUsers, waitTimeout, cancellationToken);
+                    if (waited != CliExitCodes.Done)
+                    {
+                        return waited;
+                    }
+                }
+
+                var outcome = await session.RunCurrentStepAsync(cancellationToken);
+                if (!outcome.Succeeded && mayPromptTotp && context.Console.IsInteractive && NeedsTotp(outcome))
+                {
+                    session.State.Pbs.TotpCode = context.Console.Prompt($"PBS asks for a second factor: TOTP code for {session.State.Pbs.Username}");
+                    mayPromptTotp = false;
+                    outcome = await session.RunCurrentStepAsync(cancellationToken);
+                }
+
+                if (!outcome.Succeeded)
+                {
+                    context.PrintFailure(step, outcome);
+                    Out.WriteLine("The run is kept: fix the cause and run apply again to resume.");
+                    return CliExitCodes.Failed;
+                }
+
+                if (!session.MoveNext())
+                {
+                    break;
+                }
+            }
+
+            await session.CompleteAsync(cancellationToken);
+            Out.WriteLine(progress.Created + progress.Updated == 0
+                ? "No change: everything was already in place."
+                : $"Done: {progress.Created} created, {progress.Updated} updated.");
+            PrintSummary(session.State);
+            return CliExitCodes.Done;
+        }
+        finally
+        {
+            session.Changed -= progress.OnChanged;
+        }
+    }
+
+    private void PrintSummary(WizardState state)
+    {
+        Out.WriteLine($"  PBS realm {state.Realm.Name} → Pocket ID client {state.Results.ClientId ?? "(none)"} at {state.Results.Issuer ?? state.PocketId.Url}");
+        foreach (var grant in state.Permissions.Grants)
+        {
+            Out.WriteLine($"  {grant.User}: {grant.Role} on {grant.Path}");
+        }
+
+        Out.WriteLine("  Sign in at " + ExportBuilder.PbsOrigin(state.Pbs.Url) + $" with realm {state.Realm.Name}.");
+    }
+
+    private static bool NeedsTotp(StepOutcome outcome) =>
+        outcome.Errors.Any(e => e.Field == nameof(PbsConnectionInput.TotpCode));
+}

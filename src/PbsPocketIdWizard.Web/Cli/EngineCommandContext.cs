@@ -1,0 +1,150 @@
+using System.Diagnostics.CodeAnalysis;
+using PbsPocketIdWizard.Core.Wizard;
+
+namespace PbsPocketIdWizard.Web.Cli;
+
+/// <summary>
+/// What the engine commands share: the console (every line passes through redaction of the secrets they know of),
+/// the host's service overrides, the answers file's loading and the steps' checks, and how failures are printed.
+/// </summary>
+public sealed class EngineCommandContext
+{
+    private readonly List<string> _knownSecrets = [];
+    private WizardState? _state;
+
+    public EngineCommandContext(CliConsole console, Action<IServiceCollection>? configureServices)
+    {
+        ConfigureServices = configureServices;
+        Console = console with
+        {
+            Out = new RedactingWriter(console.Out, KnownSecrets),
+            Error = new RedactingWriter(console.Error, KnownSecrets),
+        };
+    }
+
+    public CliConsole Console { get; }
+
+    public Action<IServiceCollection>? ConfigureServices { get; }
+
+    public TextWriter Out => Console.Out;
+
+    public TextWriter Err => Console.Error;
+
+    /// <summary>The run whose secrets the output must never show.</summary>
+    public void Attach(WizardState state) => _state = state;
+
+    /// <summary>--data-dir, else Wizard__DataDirectory, else the default.</summary>
+    public string DataDirectory(CliArguments options) => options.Value("--data-dir") ?? CliHost.DefaultDataDirectory(Console);
+
+    public ServiceProvider BuildServices(string? dataDirectory) => CliHost.Build(Console, dataDirectory, ConfigureServices);
+
+    public bool TryLoadAnswers(CliArguments options, bool requireSecrets, [NotNullWhen(true)] out ValidAnswers? answers)
+    {
+        answers = null;
+        if (!ReportArgumentErrors(options))
+        {
+            return false;
+        }
+
+        var (loaded, errors) = AnswersReader.Load(options.Value("--answers")!, Console.Environment, requireSecrets);
+        if (loaded is null)
+        {
+            PrintAnswerErrors(errors);
+            Err.Flush();
+            return false;
+        }
+
+        answers = loaded;
+        foreach (var secret in new[] { loaded.ApiKey, loaded.Password, loaded.ApiToken })
+        {
+            if (secret is not null)
+            {
+                _knownSecrets.Add(secret.Reveal());
+                // The secret part of an API token (after the last ':') is a secret on its own.
+                if (secret == loaded.ApiToken && secret.Reveal().LastIndexOf(':') is > 0 and var colon)
+                {
+                    _knownSecrets.Add(secret.Reveal()[(colon + 1)..]);
+                }
+            }
+        }
+
+        return true;
+    }
+
+    public bool ReportArgumentErrors(CliArguments options)
+    {
+        if (options.Errors.Count == 0)
+        {
+            return true;
+        }
+
+        foreach (var error in options.Errors)
+        {
+            Err.WriteLine(error);
+        }
+
+        Err.Flush();
+        return false;
+    }
+
+    /// <summary>The steps' own pure checks, before any server is touched; their errors are answer errors (exit 2).</summary>
+    public bool CheckSteps(WizardSession session)
+    {
+        var errors = new List<string>();
+        foreach (var step in session.Steps.Where(s => s.Id is WizardStepId.PocketIdConnection or WizardStepId.PbsConnection or WizardStepId.OidcClient))
+        {
+            errors.AddRange(session.Validate(step.Id).Select(e => $"{step.Title}: {e}"));
+        }
+
+        if (errors.Count == 0)
+        {
+            return true;
+        }
+
+        PrintAnswerErrors(errors);
+        return false;
+    }
+
+    public void PrintFailure(IWizardStep step, StepOutcome outcome)
+    {
+        Err.WriteLine($"{step.Title} failed: {outcome.Message}");
+        foreach (var error in outcome.Errors.Where(e => e.Message != outcome.Message))
+        {
+            Err.WriteLine($"  {error}");
+        }
+
+        Err.Flush();
+    }
+
+    /// <summary>Where the run moved PBS's default realm flag (journal id "previous|new", see ResourceKind.PbsDefaultRealm).</summary>
+    public static List<(string Previous, string Next)> DefaultRealmMoves(WizardState run) =>
+        run.ChangedByRun(ResourceKind.PbsDefaultRealm)
+            .Select(id => id.Split('|'))
+            .Select(parts => (parts[0], parts.Length > 1 ? parts[1] : string.Empty))
+            .ToList();
+
+    private void PrintAnswerErrors(IReadOnlyList<string> errors)
+    {
+        Err.WriteLine($"The answers file has {errors.Count} problem(s); nothing was touched:");
+        foreach (var error in errors)
+        {
+            Err.WriteLine($"  {error}");
+        }
+    }
+
+    private IEnumerable<string> KnownSecrets()
+    {
+        foreach (var secret in _knownSecrets)
+        {
+            yield return secret;
+        }
+
+        if (_state is not null)
+        {
+            foreach (var secret in WizardSecrets.All(_state))
+            {
+                yield return secret.Reveal();
+            }
+        }
+    }
+}

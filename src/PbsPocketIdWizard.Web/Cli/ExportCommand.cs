@@ -1,0 +1,42 @@
+using PbsPocketIdWizard.Core.Exports;
+using PbsPocketIdWizard.Core.Wizard;
+using PbsPocketIdWizard.Web.Persistence;
+
+namespace PbsPocketIdWizard.Web.Cli;
+
+/// <summary>`export`: the equivalent proxmox-backup-manager commands and Pocket ID API calls, or a JSON report; no secrets.</summary>
+internal sealed class ExportCommand(EngineCommandContext context)
+{
+    public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var options = CliArguments.Parse(args, ["--answers", "--format", "--data-dir"], []);
+        options.Require("--answers");
+        var format = options.Value("--format") ?? "cli";
+        if (format is not ("cli" or "json"))
+        {
+            options.Errors.Add("--format: must be cli or json");
+        }
+
+        if (!context.TryLoadAnswers(options, requireSecrets: false, out var answers))
+        {
+            return CliExitCodes.InvalidAnswers;
+        }
+
+        // The newest run that was not undone supplies what only a run knows (client id, issuer, journal); else answers alone.
+        var state = new WizardState();
+        var dataDirectory = context.DataDirectory(options);
+        if (File.Exists(Path.Combine(dataDirectory, SqliteWizardStore.DatabaseFileName)))
+        {
+            await using var services = context.BuildServices(dataDirectory);
+            var runs = await services.GetRequiredService<IWizardStateStore>().ListAsync(cancellationToken);
+            state = runs.FirstOrDefault(r => !r.Undone) ?? state;
+        }
+
+        context.Attach(state);
+        answers.ApplyTo(state, null);
+        WizardSecrets.Wipe(state);
+        context.Out.Write(format == "json" ? ExportBuilder.JsonReport(state) + Environment.NewLine : ExportBuilder.CliScript(state));
+        context.Out.Flush();
+        return CliExitCodes.Done;
+    }
+}

@@ -1,0 +1,74 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using PbsPocketIdWizard.Core.Wizard;
+
+namespace PbsPocketIdWizard.Web.Cli;
+
+/// <summary>`plan`: what apply would create, update or leave alone, as a table or JSON; writes nothing anywhere.</summary>
+internal sealed class PlanCommand(EngineCommandContext context)
+{
+    private static readonly JsonSerializerOptions PlanJsonOptions = new()
+    {
+        Converters = { new JsonStringEnumConverter() },
+        // Plain quotes and non-ASCII stay readable; this JSON goes to a terminal or a script, never into HTML.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    private TextWriter Out => context.Out;
+
+    public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var options = CliArguments.Parse(args, ["--answers", "--totp"], ["--json"]);
+        options.Require("--answers");
+        if (!context.TryLoadAnswers(options, requireSecrets: true, out var answers))
+        {
+            return CliExitCodes.InvalidAnswers;
+        }
+
+        try
+        {
+            // plan touches no data directory: an in-memory run only.
+            await using var services = context.BuildServices(null);
+            await using var scope = services.CreateAsyncScope();
+            var session = scope.ServiceProvider.GetRequiredService<WizardSession>();
+            await session.LoadOrStartAsync(cancellationToken);
+            context.Attach(session.State);
+            answers.ApplyTo(session.State, options.Value("--totp"));
+            if (!context.CheckSteps(session))
+            {
+                return CliExitCodes.InvalidAnswers;
+            }
+
+            var preview = await session.PlanAllAsync(cancellationToken);
+            if (preview.FirstOrDefault(p => p.Failure is not null) is { Failure: { } failure } failed)
+            {
+                context.PrintFailure(failed.Step, failure);
+                return CliExitCodes.Failed;
+            }
+
+            var changes = preview.AllChanges();
+            if (options.Flag("--json"))
+            {
+                Out.WriteLine(JsonSerializer.Serialize(new PlanJson(changes.Select(c => new PlanJsonChange(c.Change.Kind, c.Change.Resource, c.Change.Description)).ToList()), PlanJsonOptions));
+            }
+            else
+            {
+                PlanTablePrinter.Print(Out, changes);
+            }
+
+            return CliExitCodes.Done;
+        }
+        finally
+        {
+            Out.Flush();
+            context.Err.Flush();
+        }
+    }
+
+    private sealed record PlanJson([property: JsonPropertyName("changes")] IReadOnlyList<PlanJsonChange> Changes);
+
+    private sealed record PlanJsonChange(
+        [property: JsonPropertyName("kind")] ChangeKind Kind,
+        [property: JsonPropertyName("resource")] string Resource,
+        [property: JsonPropertyName("description")] string Description);
+}

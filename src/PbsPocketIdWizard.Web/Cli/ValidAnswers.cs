@@ -1,0 +1,91 @@
+using PbsPocketIdWizard.Core.Exports;
+using PbsPocketIdWizard.Core.Http;
+using PbsPocketIdWizard.Core.Wizard;
+
+namespace PbsPocketIdWizard.Web.Cli;
+
+/// <summary>An answers file that passed every check, ready to be copied into a run's inputs.</summary>
+public sealed class ValidAnswers
+{
+    internal ValidAnswers(AnswersFile file, Secret? apiKey, Secret? password, Secret? apiToken, string? logoPath, byte[]? logo)
+    {
+        File = file;
+        ApiKey = apiKey;
+        Password = password;
+        ApiToken = apiToken;
+        LogoPath = logoPath;
+        Logo = logo;
+    }
+
+    public AnswersFile File { get; }
+
+    public Secret? ApiKey { get; }
+
+    public Secret? Password { get; }
+
+    public Secret? ApiToken { get; }
+
+    public string? LogoPath { get; }
+
+    public byte[]? Logo { get; }
+
+    public string RealmName => File.Realm?.Name ?? new RealmInput().Name;
+
+    /// <summary>The full PBS user ids the permissions name (name part + "@" + realm), in order, once each.</summary>
+    public IReadOnlyList<string> PermissionUsers =>
+        (File.Permissions ?? []).Select(p => ExportBuilder.UserId(p.User!.Trim(), RealmName)).Distinct(StringComparer.Ordinal).ToList();
+
+    /// <summary>Copies the connection inputs only (addresses and credentials), e.g. to undo an older run with fresh credentials.</summary>
+    public void ApplyConnectionTo(WizardState state, string? totpCode)
+    {
+        var pocketId = File.PocketId!;
+        var pbs = File.Pbs!;
+        state.PocketId.Url = pocketId.Url!.Trim();
+        state.PocketId.ApiKey = ApiKey ?? state.PocketId.ApiKey;
+        state.Pbs.Url = pbs.Url!.Trim();
+        state.Pbs.Username = string.IsNullOrWhiteSpace(pbs.Username) ? state.Pbs.Username : pbs.Username.Trim();
+        if (Password is not null || ApiToken is not null)
+        {
+            // Fresh credentials replace what a resumed run had stored; none given keeps the stored ones.
+            state.Pbs.Password = Password;
+            state.Pbs.ApiToken = ApiToken;
+        }
+
+        state.Pbs.Fingerprint = string.IsNullOrWhiteSpace(pbs.Fingerprint) ? null : pbs.Fingerprint.Trim();
+        state.Pbs.TotpCode = totpCode;
+    }
+
+    /// <summary>Copies every answer into the run's inputs (defaults of the inputs where the file says nothing).</summary>
+    public void ApplyTo(WizardState state, string? totpCode)
+    {
+        ApplyConnectionTo(state, totpCode);
+
+        var client = File.Client ?? new ClientAnswers();
+        var defaults = new OidcClientInput();
+        state.Client.Name = client.Name?.Trim() ?? defaults.Name;
+        state.Client.LogoFileName = LogoPath is null ? null : Path.GetFileName(LogoPath);
+        state.Client.LogoContent = Logo;
+        state.Client.ExtraCallbackUrls = [.. (client.ExtraCallbackUrls ?? []).Select(u => u.Trim())];
+        state.Client.AllowedGroups = [.. (client.AllowedGroups ?? []).Select(g => g.Trim())];
+
+        var realm = File.Realm ?? new RealmAnswers();
+        var realmDefaults = new RealmInput();
+        state.Realm.Name = realm.Name?.Trim() ?? realmDefaults.Name;
+        state.Realm.Default = realm.Default ?? realmDefaults.Default;
+        state.Realm.Autocreate = realm.Autocreate ?? realmDefaults.Autocreate;
+        state.Realm.UsernameClaim = realm.UsernameClaim?.Trim() ?? realmDefaults.UsernameClaim;
+        state.Realm.Scopes = realm.Scopes?.Trim() ?? realmDefaults.Scopes;
+        state.Realm.Comment = string.IsNullOrWhiteSpace(realm.Comment) ? null : realm.Comment.Trim();
+
+        state.Permissions.Grants = [.. (File.Permissions ?? []).Select(p => new PermissionGrantInput
+        {
+            User = ExportBuilder.UserId(p.User!.Trim(), state.Realm.Name),
+            Path = p.Path!.Trim(),
+            Role = p.Role!.Trim(),
+            Propagate = p.Propagate ?? true,
+        })];
+
+        // The CLI continues after the pause once every user the permissions name has signed in.
+        state.FirstSignIn.SelectedUsers = [.. PermissionUsers];
+    }
+}

@@ -1,0 +1,9 @@
+using PbsPocketIdWizard.Core.Wizard;
+
+namespace PbsPocketIdWizard.Web.Cli;
+
+/// <summary>
+/// The pause of the first sign-in: reports each new user of the realm until cancelled; onFirstPoll runs once, after
+/// the first complete listing (whoever was reported before it was in PBS before the watch).
+/// </summary>
+public delegate Task WatchForUsers(WizardState state, Func<DetectedUser, Task> onNewUser, Action? onFirstPoll, CancellationToken cancellationToken);
