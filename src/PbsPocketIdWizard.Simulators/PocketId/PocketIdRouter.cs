@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using Microsoft.AspNetCore.Http;
 
 namespace PbsPocketIdWizard.Simulators.PocketId;
@@ -131,9 +132,7 @@ internal sealed class PocketIdRouter(IReadOnlyList<PocketIdRoute> routes)
 
         try
         {
-            var b64 = segment[1..].Replace('-', '+').Replace('_', '/');
-            b64 = b64.PadRight(b64.Length + ((4 - (b64.Length % 4)) % 4), '=');
-            return System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(b64));
+            return System.Text.Encoding.UTF8.GetString(Base64Url.DecodeFromChars(segment.AsSpan(1)));
         }
         catch (FormatException)
         {

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using PbsPocketIdWizard.Simulators.Faults;
@@ -34,7 +35,7 @@ public sealed class PocketIdSimulatorState
         Time = options.TimeProvider ?? TimeProvider.System;
         PublicUrl = options.PublicUrl?.TrimEnd('/');
         SigningKey = RSA.Create(2048);
-        KeyId = Base64Url(SHA256.HashData(SigningKey.ExportSubjectPublicKeyInfo()))[..16];
+        KeyId = Base64Url.EncodeToString(SHA256.HashData(SigningKey.ExportSubjectPublicKeyInfo()))[..16];
         Reset();
     }
 
@@ -261,8 +262,6 @@ public sealed class PocketIdSimulatorState
     public IReadOnlyList<string> GroupNamesOf(string userId) => GroupsOf(userId).Select(g => g.Name).ToList();
 
     internal static string Sha256Hex(string value) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
-
-    internal static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     internal static string RandomAlphanumeric(int length) =>
         RandomNumberGenerator.GetString("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", length);

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -63,7 +64,7 @@ internal static class PocketIdTokens
         if (accessToken is not null)
         {
             var hash = SHA256.HashData(Encoding.ASCII.GetBytes(accessToken));
-            claims["at_hash"] = PocketIdSimulatorState.Base64Url(hash[..(hash.Length / 2)]);
+            claims["at_hash"] = Base64Url.EncodeToString(hash[..(hash.Length / 2)]);
         }
 
         return claims;
@@ -85,10 +86,10 @@ internal static class PocketIdTokens
     public static string Sign(PocketIdSimulatorState state, JsonObject claims, string typ)
     {
         var header = new JsonObject { ["alg"] = "RS256", ["kid"] = state.KeyId, ["typ"] = typ };
-        var signingInput = PocketIdSimulatorState.Base64Url(Encoding.UTF8.GetBytes(header.ToJsonString())) + "."
-            + PocketIdSimulatorState.Base64Url(Encoding.UTF8.GetBytes(claims.ToJsonString()));
+        var signingInput = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(header.ToJsonString())) + "."
+            + Base64Url.EncodeToString(Encoding.UTF8.GetBytes(claims.ToJsonString()));
         var signature = state.SigningKey.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        return signingInput + "." + PocketIdSimulatorState.Base64Url(signature);
+        return signingInput + "." + Base64Url.EncodeToString(signature);
     }
 
     /// <summary>Verifies one of our own JWTs and returns its claims, or null.</summary>
@@ -102,24 +103,18 @@ internal static class PocketIdTokens
 
         try
         {
-            var signature = FromBase64Url(parts[2]);
+            var signature = Base64Url.DecodeFromChars(parts[2]);
             if (!state.SigningKey.VerifyData(Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]), signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))
             {
                 return null;
             }
 
-            return JsonNode.Parse(FromBase64Url(parts[1])) as JsonObject;
+            return JsonNode.Parse(Base64Url.DecodeFromChars(parts[1])) as JsonObject;
         }
         catch (Exception ex) when (ex is FormatException or System.Text.Json.JsonException or CryptographicException)
         {
             return null;
         }
-    }
-
-    public static byte[] FromBase64Url(string text)
-    {
-        var b64 = text.Replace('-', '+').Replace('_', '/');
-        return Convert.FromBase64String(b64.PadRight(b64.Length + ((4 - (b64.Length % 4)) % 4), '='));
     }
 
     public static JsonObject Jwks(PocketIdSimulatorState state)
@@ -133,8 +128,8 @@ internal static class PocketIdTokens
                 ["use"] = "sig",
                 ["alg"] = "RS256",
                 ["kid"] = state.KeyId,
-                ["n"] = PocketIdSimulatorState.Base64Url(parameters.Modulus!),
-                ["e"] = PocketIdSimulatorState.Base64Url(parameters.Exponent!),
+                ["n"] = Base64Url.EncodeToString(parameters.Modulus!),
+                ["e"] = Base64Url.EncodeToString(parameters.Exponent!),
             }),
         };
     }

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
@@ -115,7 +116,7 @@ internal sealed class PocketIdSimHost : IAsyncDisposable
     }
 
     public static string S256(string verifier) =>
-        Convert.ToBase64String(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        Base64Url.EncodeToString(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
 
     public static string AuthorizeUrl(string clientId, string? redirectUri = PbsCallback, string scope = "openid profile email groups",
         string? challenge = null, string? method = "S256", string state = "st-123", string? nonce = "n-456")
@@ -197,9 +198,5 @@ internal sealed class PocketIdSimHost : IAsyncDisposable
 
     public static JsonObject DecodeHeader(string jwt) => (JsonObject)JsonNode.Parse(FromBase64Url(jwt.Split('.')[0]))!;
 
-    public static byte[] FromBase64Url(string text)
-    {
-        var b64 = text.Replace('-', '+').Replace('_', '/');
-        return Convert.FromBase64String(b64.PadRight(b64.Length + ((4 - (b64.Length % 4)) % 4), '='));
-    }
+    public static byte[] FromBase64Url(string text) => Base64Url.DecodeFromChars(text);
 }

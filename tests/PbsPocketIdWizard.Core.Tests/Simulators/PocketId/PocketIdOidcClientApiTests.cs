@@ -4,7 +4,8 @@ using PbsPocketIdWizard.Simulators.PocketId;
 
 namespace PbsPocketIdWizard.Core.Tests.Simulators.PocketId;
 
-public sealed class PocketIdClientTests
+/// <summary>The Pocket ID simulator's `/api/oidc/clients` admin endpoints (the wizard's own client is tested in PocketId/PocketIdClientTests).</summary>
+public sealed class PocketIdOidcClientApiTests
 {
     [Fact] // pocket-id-api.md §5.4 response shape: 201, defaults, no secret, allowedUserGroups/credentials.secrets null
     public async Task CreateClient_MinimalPbsBody_Returns201WithDefaults()

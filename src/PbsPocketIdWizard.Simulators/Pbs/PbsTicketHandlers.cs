@@ -1,0 +1,86 @@
+using System.Text.Json.Nodes;
+using static PbsPocketIdWizard.Simulators.Pbs.PbsHandlers;
+
+namespace PbsPocketIdWizard.Simulators.Pbs;
+
+/// <summary>`/access/ticket`: password login, TFA second step, ticket refresh (pbs-api.md §2.1, §2.2).</summary>
+internal static class PbsTicketHandlers
+{
+    internal static Task<PbsResult> CreateTicket(PbsRequest r)
+    {
+        var state = r.State;
+        var username = r.Params.Str("username")!;
+        var password = r.Params.Str("password") ?? throw new PbsApiException(400, "no password provided");
+        var httpOnly = r.Params.Bool("http-only") == true;
+        var failed = new PbsApiException(401, "permission check failed.");
+
+        if (r.Params.Str("tfa-challenge") is { } challenge)
+        {
+            if (!state.Tickets.VerifyTfaTicket(challenge, username) || username != "root@pam" || state.Options.RootTotpSecret is not { } totpSecret
+                || !password.StartsWith("totp:", StringComparison.Ordinal) || !state.Tickets.VerifyTotp(totpSecret, password[5..]))
+            {
+                throw failed;
+            }
+
+            return Task.FromResult(TicketResult(state, username, httpOnly));
+        }
+
+        // Ticket refresh: a still-valid ticket for the same user stands in for the password; no second factor.
+        if (password.StartsWith("PBS:", StringComparison.Ordinal))
+        {
+            return state.Tickets.VerifyTicket(password) == username && UserActive(state, username)
+                ? Task.FromResult(TicketResult(state, username, httpOnly))
+                : throw failed;
+        }
+
+        lock (state.Sync)
+        {
+            var realm = state.FindRealm(RealmOf(username));
+            if (state.FindUser(username) is not { } user || !state.IsActive(user) || realm?.Type is not ("pam" or "pbs")
+                || !PbsSimulatorState.SecretMatches(user.PasswordHash, password))
+            {
+                throw failed;
+            }
+        }
+
+        if (username == "root@pam" && state.Options.RootTotpSecret is not null)
+        {
+            var partial = state.Tickets.CreateTfaTicket(username, "{\"totp\":true}");
+            return Task.FromResult(new PbsResult(new JsonObject
+            {
+                ["username"] = username,
+                ["ticket"] = partial,
+                ["CSRFPreventionToken"] = "invalid",
+            }) { TicketEnvelope = true });
+        }
+
+        return Task.FromResult(TicketResult(state, username, httpOnly));
+    }
+
+    private static bool UserActive(PbsSimulatorState state, string userId)
+    {
+        lock (state.Sync)
+        {
+            return state.FindUser(userId) is { } user && state.IsActive(user);
+        }
+    }
+
+    /// <summary>A full ticket answer, or with http-only the cookie + `ticket-info` (pbs-api.md §2.1).</summary>
+    internal static PbsResult TicketResult(PbsSimulatorState state, string userId, bool httpOnly)
+    {
+        var ticket = state.Tickets.CreateTicket(userId);
+        var data = new JsonObject { ["username"] = userId, ["CSRFPreventionToken"] = state.Tickets.CreateCsrfToken(userId) };
+        var result = new PbsResult(data) { TicketEnvelope = true };
+        if (httpOnly)
+        {
+            data["ticket-info"] = ticket[..ticket.LastIndexOf("::", StringComparison.Ordinal)] + "::ticketinfo";
+            result.SetCookies.Add($"__Host-PBSAuthCookie={Uri.EscapeDataString(ticket)}; Secure; SameSite=Lax; HttpOnly; Path=/;");
+        }
+        else
+        {
+            data["ticket"] = ticket;
+        }
+
+        return result;
+    }
+}
