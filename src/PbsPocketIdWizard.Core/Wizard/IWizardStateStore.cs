@@ -11,7 +11,11 @@ public interface IWizardStateStore
 
     Task<WizardState?> LoadAsync(Guid runId, CancellationToken cancellationToken);
 
-    /// <summary>Saves the whole state and the journal entries not yet stored, in one transaction.</summary>
+    /// <summary>
+    /// Saves the whole state and appends the journal entries not yet stored, in one transaction. Throws
+    /// <see cref="WizardRunConflictException"/> when <see cref="StoredRunVersion.NextRevisionFor"/> refuses the save.
+    /// Loads return a copy with the stored <see cref="WizardState.Revision"/> and a new <see cref="WizardState.WriterId"/>.
+    /// </summary>
     Task SaveAsync(WizardState state, CancellationToken cancellationToken);
 
     /// <summary>Removes every secret of the run from storage (run completed or undone).</summary>

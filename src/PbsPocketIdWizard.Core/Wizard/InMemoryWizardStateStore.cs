@@ -9,19 +9,29 @@ namespace PbsPocketIdWizard.Core.Wizard;
 public sealed class InMemoryWizardStateStore : IWizardStateStore
 {
     private readonly ConcurrentDictionary<Guid, WizardState> _runs = new();
+    private readonly Lock _saveLock = new();
 
     public int SaveCount { get; private set; }
 
     public Task<WizardState?> LoadActiveAsync(CancellationToken cancellationToken) =>
-        Task.FromResult(_runs.Values.Where(r => r.IsActive).OrderByDescending(r => r.StartedAt).Select(Copy).FirstOrDefault());
+        Task.FromResult(_runs.Values.Where(r => r.IsActive).OrderByDescending(r => r.StartedAt).Select(Loaded).FirstOrDefault());
 
     public Task<WizardState?> LoadAsync(Guid runId, CancellationToken cancellationToken) =>
-        Task.FromResult(_runs.TryGetValue(runId, out var state) ? Copy(state) : null);
+        Task.FromResult(_runs.TryGetValue(runId, out var state) ? Loaded(state) : null);
 
     public Task SaveAsync(WizardState state, CancellationToken cancellationToken)
     {
-        _runs[state.RunId] = Copy(state);
-        SaveCount++;
+        var copy = WizardSecrets.Snapshot(state);
+        lock (_saveLock)
+        {
+            var stored = _runs.TryGetValue(copy.RunId, out var previous)
+                ? new StoredRunVersion(previous.Revision, previous.WriterId, !previous.IsActive, previous.Journal.Count)
+                : null;
+            copy.Revision = StoredRunVersion.NextRevisionFor(stored, copy);
+            _runs[copy.RunId] = copy;
+            SaveCount++;
+        }
+
         return Task.CompletedTask;
     }
 
@@ -36,7 +46,13 @@ public sealed class InMemoryWizardStateStore : IWizardStateStore
     }
 
     public Task<IReadOnlyList<WizardState>> ListAsync(CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<WizardState>>(_runs.Values.OrderByDescending(r => r.StartedAt).Select(Copy).ToList());
+        Task.FromResult<IReadOnlyList<WizardState>>(_runs.Values.OrderByDescending(r => r.StartedAt).Select(Loaded).ToList());
 
-    private static WizardState Copy(WizardState state) => WizardSecrets.Snapshot(state);
+    /// <summary>A copy for a caller: the stored revision, and a writer id of its own.</summary>
+    private static WizardState Loaded(WizardState stored)
+    {
+        var copy = WizardSecrets.Snapshot(stored);
+        copy.WriterId = Guid.NewGuid();
+        return copy;
+    }
 }

@@ -20,6 +20,8 @@ public static class WizardSecrets
         var copy = JsonSerializer.Deserialize<WizardState>(JsonSerializer.Serialize(state, InMemoryCopyOptions), InMemoryCopyOptions)
             ?? throw new InvalidOperationException("A wizard state did not survive a JSON round trip.");
         copy.Pbs.TotpCode = null;
+        copy.Revision = state.Revision;
+        copy.WriterId = state.WriterId;
         return copy;
     }
 

@@ -48,6 +48,14 @@ public sealed class WizardSession
 
     public bool IsBusy => Volatile.Read(ref _busy) != 0;
 
+    /// <summary>
+    /// Set when a save was refused because another tab or the command line changed the run: the session then shows the
+    /// run as stored (<see cref="StoredRunVersion.MovedOnMessage"/> tells the admin). Cleared by <see cref="AcknowledgeRunMovedOn"/>.
+    /// </summary>
+    public bool RunMovedOnElsewhere { get; private set; }
+
+    public void AcknowledgeRunMovedOn() => RunMovedOnElsewhere = false;
+
     public int CurrentIndex => IndexOf(State.CurrentStep);
 
     public IWizardStep CurrentStep => Steps[CurrentIndex];
@@ -475,6 +483,12 @@ public sealed class WizardSession
         {
             throw;
         }
+        catch (WizardRunConflictException)
+        {
+            // A journal save of the step was refused: nothing was sent (the Pending line is saved before any change).
+            await ReloadAfterConflictAsync(cancellationToken);
+            throw;
+        }
         catch (WizardStepException ex)
         {
             // A conflict the admin must resolve, with field-keyed errors (e.g. a realm name taken by another type).
@@ -568,14 +582,17 @@ public sealed class WizardSession
         _state = state;
         _plans.Clear();
         _outcomes.Clear();
+        // Only a new run or a repaired one is saved: merely opening a stored run (a second tab) must not take it over.
+        var changed = state.Revision == 0;
         foreach (var step in Steps)
         {
-            state.Statuses.TryAdd(step.Id, StepStatus.NotStarted);
+            changed |= state.Statuses.TryAdd(step.Id, StepStatus.NotStarted);
         }
 
         if (!Steps.Any(s => s.Id == state.CurrentStep))
         {
             state.CurrentStep = Steps[0].Id;
+            changed = true;
         }
 
         // Never resume forward of an unverified step.
@@ -583,6 +600,7 @@ public sealed class WizardSession
         if (firstOpen is not null && IndexOf(state.CurrentStep) > IndexOf(firstOpen.Id))
         {
             state.CurrentStep = firstOpen.Id;
+            changed = true;
         }
 
         using (_logger.BeginScope(new Dictionary<string, object> { ["WizardRunId"] = state.RunId.ToString() }))
@@ -590,7 +608,11 @@ public sealed class WizardSession
             _logger.LogInformation("Wizard run {WizardRunId} opened at {CurrentStep} (started {StartedAt:O})", state.RunId.ToString(), state.CurrentStep.ToString(), state.StartedAt);
         }
 
-        await SaveAsync(cancellationToken);
+        if (changed)
+        {
+            await SaveAsync(cancellationToken);
+        }
+
         RaiseChanged();
     }
 
@@ -611,8 +633,34 @@ public sealed class WizardSession
     /// Hands the store a snapshot taken now. No lock here on purpose: steps also save (their journal) through the same
     /// store, so only the store can order saves, and it keeps the one called last (see SqliteWizardStore).
     /// </summary>
-    private Task SaveAsync(CancellationToken cancellationToken) =>
-        _store.SaveAsync(WizardSecrets.Snapshot(State), cancellationToken);
+    private async Task SaveAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _store.SaveAsync(WizardSecrets.Snapshot(State), cancellationToken);
+        }
+        catch (WizardRunConflictException)
+        {
+            await ReloadAfterConflictAsync(cancellationToken);
+            throw;
+        }
+    }
+
+    /// <summary>A stale copy never writes again: the session takes the stored run (new revision, new writer id).</summary>
+    private async Task ReloadAfterConflictAsync(CancellationToken cancellationToken)
+    {
+        var runId = State.RunId;
+        _logger.LogWarning("Wizard run {WizardRunId} was changed elsewhere (another tab or the command line); reloading it", runId.ToString());
+        var stored = await _store.LoadAsync(runId, CancellationToken.None);
+        RunMovedOnElsewhere = true;
+        if (stored is null)
+        {
+            await LoadOrStartAsync(cancellationToken);
+            return;
+        }
+
+        await AttachAsync(stored, cancellationToken);
+    }
 
     private void QueueSave()
     {
@@ -629,6 +677,10 @@ public sealed class WizardSession
         try
         {
             await SaveAsync(CancellationToken.None);
+        }
+        catch (WizardRunConflictException)
+        {
+            // Already reloaded and flagged for the UI (SaveAsync).
         }
         catch (Exception ex)
         {

@@ -18,6 +18,17 @@ public sealed class WizardState
     [System.Text.Json.Serialization.JsonIgnore]
     public bool IsActive => !Completed && !Undone && !Abandoned;
 
+    /// <summary>The stored revision this copy was loaded at (0: never stored); set by the store, checked on every save.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public long Revision { get; set; }
+
+    /// <summary>
+    /// Identifies this copy (a new one at every load): the store lets the copy that wrote the stored version go on
+    /// saving, and refuses any other copy loaded at an older revision (a stale tab, the command line).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Guid WriterId { get; set; } = Guid.NewGuid();
+
     public PocketIdConnectionInput PocketId { get; set; } = new();
 
     public PbsConnectionInput Pbs { get; set; } = new();

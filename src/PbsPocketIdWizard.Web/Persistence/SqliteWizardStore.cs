@@ -11,7 +11,10 @@ namespace PbsPocketIdWizard.Web.Persistence;
 /// <summary>
 /// Runs, their journals and their secrets in SQLite under the data directory (wizard.db). The state JSON holds secret
 /// references only; each secret is one row, encrypted with ASP.NET Core Data Protection (keys in {DataDirectory}/keys).
-/// Every save is one transaction, so a crash never leaves half a record.
+/// Every save is one transaction, so a crash never leaves half a record. Several writers (browser tabs, the command
+/// line in another process) may hold the same run: each save checks the stored revision first
+/// (<see cref="StoredRunVersion.NextRevisionFor"/>), the journal is only appended to, and deleted rows are overwritten
+/// on disk (secure_delete), with a vacuum when a run's secrets are wiped.
 /// </summary>
 public sealed class SqliteWizardStore : IWizardStateStore
 {
@@ -25,7 +28,7 @@ public sealed class SqliteWizardStore : IWizardStateStore
     private readonly ILogger<SqliteWizardStore> _logger;
     private readonly SemaphoreSlim _schemaLock = new(1, 1);
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private readonly Dictionary<Guid, long> _committedVersions = [];
+    private readonly Dictionary<(Guid RunId, Guid WriterId), long> _committedVersions = [];
     private long _version;
     private bool _schemaReady;
 
@@ -94,19 +97,25 @@ public sealed class SqliteWizardStore : IWizardStateStore
         // the session and from a step's journal in one flow; an older snapshot must never overwrite a newer one.
         var vault = SecretVault.ForWriting();
         var json = JsonSerializer.Serialize(state, vault.CreateOptions());
-        var journal = state.Journal.ToList();
-        var run = new RunRow(state.RunId.ToString(), state.StartedAt, state.Completed, state.Undone, state.Abandoned);
+        // What the write needs besides the JSON: identity, flags, revision and the journal as they are now.
+        var snapshot = new WizardState
+        {
+            RunId = state.RunId, StartedAt = state.StartedAt, Completed = state.Completed, Undone = state.Undone,
+            Abandoned = state.Abandoned, Revision = state.Revision, WriterId = state.WriterId, Journal = state.Journal.ToList(),
+        };
         var version = Interlocked.Increment(ref _version);
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
-            if (_committedVersions.TryGetValue(state.RunId, out var committed) && committed > version)
+            // Only this copy's own older snapshots are skipped; another copy's save goes to the revision check.
+            var key = (state.RunId, state.WriterId);
+            if (_committedVersions.TryGetValue(key, out var committed) && committed > version)
             {
                 return;
             }
 
-            await WriteAsync(run, json, journal, vault, cancellationToken);
-            _committedVersions[state.RunId] = version;
+            await WriteAsync(snapshot, json, vault, cancellationToken);
+            _committedVersions[key] = version;
         }
         finally
         {
@@ -114,29 +123,34 @@ public sealed class SqliteWizardStore : IWizardStateStore
         }
     }
 
-    private async Task WriteAsync(RunRow run, string json, List<JournalEntry> journal, SecretVault vault, CancellationToken cancellationToken)
+    private async Task WriteAsync(WizardState snapshot, string json, SecretVault vault, CancellationToken cancellationToken)
     {
-        var runId = run.RunId;
+        var runId = snapshot.RunId.ToString();
+        var journal = snapshot.Journal;
         await using var connection = await OpenAsync(cancellationToken);
+        // BEGIN IMMEDIATE (the default here): the revision is read under the write lock, so another process cannot
+        // slip a save in between the check and the write.
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
 
-        await ExecuteAsync(connection, transaction, """
-            INSERT INTO runs (run_id, started_at, updated_at, completed, undone, abandoned, state_json)
-            VALUES ($run, $started, $updated, $completed, $undone, $abandoned, $json)
-            ON CONFLICT (run_id) DO UPDATE SET updated_at = $updated, completed = $completed, undone = $undone,
-                abandoned = $abandoned, state_json = $json
-            """, cancellationToken,
-            ("$run", runId), ("$started", Timestamp(run.StartedAt)), ("$updated", Timestamp(_time.GetUtcNow())),
-            ("$completed", run.Completed), ("$undone", run.Undone), ("$abandoned", run.Abandoned), ("$json", json));
+        var stored = await ReadVersionAsync(connection, transaction, runId, cancellationToken);
+        var revision = StoredRunVersion.NextRevisionFor(stored, snapshot);
 
-        // The journal is append-mostly; rewriting this run's rows keeps the table equal to the state in one transaction.
-        await ExecuteAsync(connection, transaction, "DELETE FROM journal WHERE run_id = $run AND seq >= $count", cancellationToken,
-            ("$run", runId), ("$count", journal.Count));
-        for (var seq = 0; seq < journal.Count; seq++)
+        await ExecuteAsync(connection, transaction, """
+            INSERT INTO runs (run_id, started_at, updated_at, completed, undone, abandoned, state_json, revision, writer_id)
+            VALUES ($run, $started, $updated, $completed, $undone, $abandoned, $json, $revision, $writer)
+            ON CONFLICT (run_id) DO UPDATE SET updated_at = $updated, completed = $completed, undone = $undone,
+                abandoned = $abandoned, state_json = $json, revision = $revision, writer_id = $writer
+            """, cancellationToken,
+            ("$run", runId), ("$started", Timestamp(snapshot.StartedAt)), ("$updated", Timestamp(_time.GetUtcNow())),
+            ("$completed", snapshot.Completed), ("$undone", snapshot.Undone), ("$abandoned", snapshot.Abandoned), ("$json", json),
+            ("$revision", revision), ("$writer", snapshot.WriterId.ToString()));
+
+        // Append-only: entries already stored are never rewritten or removed (another writer's lines stay for undo).
+        for (var seq = stored?.JournalCount ?? 0; seq < journal.Count; seq++)
         {
             var entry = journal[seq];
             await ExecuteAsync(connection, transaction, """
-                INSERT OR REPLACE INTO journal (run_id, seq, at, step, action, resource, resource_id, outcome, detail)
+                INSERT INTO journal (run_id, seq, at, step, action, resource, resource_id, outcome, detail)
                 VALUES ($run, $seq, $at, $step, $action, $resource, $resourceId, $outcome, $detail)
                 """, cancellationToken,
                 ("$run", runId), ("$seq", seq), ("$at", Timestamp(entry.At)), ("$step", entry.Step.ToString()),
@@ -145,7 +159,8 @@ public sealed class SqliteWizardStore : IWizardStateStore
         }
 
         await ExecuteAsync(connection, transaction, "DELETE FROM secrets WHERE run_id = $run", cancellationToken, ("$run", runId));
-        foreach (var (field, secret) in vault.Collected)
+        // A run that ended keeps no secret, even when the copy saving it still holds some (the CLI's undo does).
+        foreach (var (field, secret) in snapshot.IsActive ? vault.Collected : new Dictionary<string, Secret>())
         {
             await ExecuteAsync(connection, transaction, "INSERT INTO secrets (run_id, field, protected_value) VALUES ($run, $field, $value)",
                 cancellationToken, ("$run", runId), ("$field", field), ("$value", _protector.Protect(secret.Reveal())));
@@ -154,18 +169,49 @@ public sealed class SqliteWizardStore : IWizardStateStore
         await transaction.CommitAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Deletes the run's secret rows (secure_delete zeroes their pages) and vacuums, so no freed page, journal or
+    /// earlier encryption of a secret stays in wizard.db.
+    /// </summary>
     public async Task WipeSecretsAsync(Guid runId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await ExecuteAsync(connection, null, "DELETE FROM secrets WHERE run_id = $run", cancellationToken, ("$run", runId.ToString()));
+        await ExecuteAsync(connection, null, "VACUUM", cancellationToken);
+    }
+
+    private static async Task<StoredRunVersion?> ReadVersionAsync(SqliteConnection connection, SqliteTransaction transaction, string runId, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, """
+            SELECT revision, writer_id, completed OR undone OR abandoned,
+                (SELECT COUNT(*) FROM journal WHERE journal.run_id = runs.run_id)
+            FROM runs WHERE run_id = $run
+            """, [("$run", runId)]);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        var writer = reader.IsDBNull(1) ? Guid.Empty : Guid.Parse(reader.GetString(1));
+        return new StoredRunVersion(reader.GetInt64(0), writer, reader.GetBoolean(2), reader.GetInt32(3));
     }
 
     private async Task<WizardState?> LoadAsync(SqliteConnection connection, Guid runId, CancellationToken cancellationToken)
     {
         var run = runId.ToString();
-        if (await ScalarAsync(connection, null, "SELECT state_json FROM runs WHERE run_id = $run", cancellationToken, ("$run", run)) is not string json)
+        string json;
+        long revision;
+        await using (var command = Command(connection, null, "SELECT state_json, revision FROM runs WHERE run_id = $run", [("$run", run)]))
         {
-            return null;
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                return null;
+            }
+
+            json = reader.GetString(0);
+            revision = reader.GetInt64(1);
         }
 
         var secrets = new Dictionary<string, Secret>(StringComparer.Ordinal);
@@ -191,6 +237,8 @@ public sealed class SqliteWizardStore : IWizardStateStore
 
         var state = JsonSerializer.Deserialize<WizardState>(json, SecretVault.ForReading(secrets).CreateOptions())
             ?? throw new InvalidDataException($"Run {runId} has an empty state.");
+        state.Revision = revision;
+        state.WriterId = Guid.NewGuid();
 
         state.Journal.Clear();
         await using (var command = connection.CreateCommand())
@@ -224,6 +272,8 @@ public sealed class SqliteWizardStore : IWizardStateStore
 
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
+        // Per connection: deleted rows (earlier encryptions of a secret, wiped secrets) are overwritten with zeros.
+        await ExecuteAsync(connection, null, "PRAGMA secure_delete = ON", cancellationToken);
         if (!_schemaReady)
         {
             await _schemaLock.WaitAsync(cancellationToken);
@@ -231,32 +281,7 @@ public sealed class SqliteWizardStore : IWizardStateStore
             {
                 if (!_schemaReady)
                 {
-                    await ExecuteAsync(connection, null, """
-                        CREATE TABLE IF NOT EXISTS runs (
-                            run_id TEXT PRIMARY KEY,
-                            started_at TEXT NOT NULL,
-                            updated_at TEXT NOT NULL,
-                            completed INTEGER NOT NULL,
-                            undone INTEGER NOT NULL,
-                            abandoned INTEGER NOT NULL,
-                            state_json TEXT NOT NULL);
-                        CREATE TABLE IF NOT EXISTS journal (
-                            run_id TEXT NOT NULL REFERENCES runs (run_id),
-                            seq INTEGER NOT NULL,
-                            at TEXT NOT NULL,
-                            step TEXT NOT NULL,
-                            action TEXT NOT NULL,
-                            resource TEXT NOT NULL,
-                            resource_id TEXT NOT NULL,
-                            outcome TEXT NOT NULL,
-                            detail TEXT,
-                            PRIMARY KEY (run_id, seq));
-                        CREATE TABLE IF NOT EXISTS secrets (
-                            run_id TEXT NOT NULL REFERENCES runs (run_id),
-                            field TEXT NOT NULL,
-                            protected_value TEXT NOT NULL,
-                            PRIMARY KEY (run_id, field));
-                        """, cancellationToken);
+                    await WizardDatabaseSchema.EnsureAsync(connection, cancellationToken);
                     _schemaReady = true;
                 }
             }
@@ -293,8 +318,6 @@ public sealed class SqliteWizardStore : IWizardStateStore
 
         return command;
     }
-
-    private sealed record RunRow(string RunId, DateTimeOffset StartedAt, bool Completed, bool Undone, bool Abandoned);
 
     private static string Timestamp(DateTimeOffset value) => value.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 }

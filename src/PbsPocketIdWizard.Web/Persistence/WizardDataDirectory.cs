@@ -17,6 +17,32 @@ public sealed class WizardDataDirectory
 
     public string KeysPath => System.IO.Path.Combine(Path, "keys");
 
+    /// <summary>Held (exclusively) by the process that applies a run, see <see cref="TryLockForApply"/>.</summary>
+    public string ApplyLockPath => System.IO.Path.Combine(Path, "apply.lock");
+
+    /// <summary>
+    /// Takes the data directory's apply lock, or returns null when another process (or another apply in this one)
+    /// holds it. The lock is an exclusively opened file: the OS releases it when the holder exits, even on a crash.
+    /// </summary>
+    public IDisposable? TryLockForApply()
+    {
+        EnsureExists();
+        var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = PrivateFileMode;
+        }
+
+        try
+        {
+            return new FileStream(ApplyLockPath, options);
+        }
+        catch (IOException) when (File.Exists(ApplyLockPath))
+        {
+            return null;
+        }
+    }
+
     /// <summary>Owner-only access (0700) for the data and keys directories.</summary>
     public const UnixFileMode PrivateDirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
