@@ -1,10 +1,7 @@
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 using PbsPocketIdWizard.Core.Http;
 using PbsPocketIdWizard.Core.Wizard;
-using PbsPocketIdWizard.Web.Hosting;
 using PbsPocketIdWizard.Web.Persistence;
 using PbsPocketIdWizard.Web.Tests.Support;
 
@@ -19,34 +16,15 @@ public sealed class RunConcurrencyTests : IDisposable
     private const string ApiKey = "pid-api-key-concurrency-51c0";
     private const string Password = "pbs-password-concurrency-9Xq";
 
-    private readonly TempDirectory _dir = new();
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 4, 15, 0, 0, TimeSpan.Zero));
-    private readonly List<ServiceProvider> _providers = [];
+    private readonly StoreDirectory _store = new(new DateTimeOffset(2026, 12, 4, 15, 0, 0, TimeSpan.Zero));
 
-    public void Dispose()
-    {
-        foreach (var provider in _providers)
-        {
-            provider.Dispose();
-        }
+    public void Dispose() => _store.Dispose();
 
-        _dir.Dispose();
-    }
-
-    /// <summary>A store over the shared directory, as a second process (the CLI) or a restart would open it.</summary>
-    private SqliteWizardStore NewStore()
-    {
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton<TimeProvider>(_time);
-        services.AddWizardPersistence(_dir.Path);
-        var provider = services.BuildServiceProvider();
-        _providers.Add(provider);
-        return provider.GetRequiredService<SqliteWizardStore>();
-    }
+    /// <summary>A new store over the same directory, like a restart of the app or another process.</summary>
+    private SqliteWizardStore NewStore() => _store.NewStore();
 
     private WizardSession NewSession(IWizardStateStore store) =>
-        new(Enum.GetValues<WizardStepId>().Select(id => (IWizardStep)new NoOpStep(id)), store, _time, NullLogger<WizardSession>.Instance);
+        new(NoOpStep.All(), store, _store.Time, NullLogger<WizardSession>.Instance);
 
     private async Task<(WizardSession Fresh, WizardSession Stale)> TwoTabsOnOneRunAsync(IWizardStateStore freshStore, IWizardStateStore staleStore)
     {
@@ -78,7 +56,7 @@ public sealed class RunConcurrencyTests : IDisposable
         Assert.Empty(WizardSecrets.All(stored));
         Assert.Null(await NewStore().LoadActiveAsync(CancellationToken.None));
         Assert.DoesNotContain("StaleEdit", stored.Realm.Name);
-        Assert.Empty(_dir.FilesContaining(ApiKey));
+        Assert.Empty(_store.Directory.FilesContaining(ApiKey));
         Assert.Contains("another browser tab or by the command line", refused.Message, StringComparison.Ordinal);
         // The stale tab now shows the stored run and tells the admin why.
         Assert.True(stale.RunMovedOnElsewhere);
@@ -90,7 +68,7 @@ public sealed class RunConcurrencyTests : IDisposable
     {
         // The CLI in another process (its own store) moves the run on; the web tab loaded it before.
         var (cli, webTab) = await TwoTabsOnOneRunAsync(NewStore(), NewStore());
-        cli.State.Journal.Add(new JournalEntry(_time.GetUtcNow(), WizardStepId.OidcClient, "create", ResourceKind.PocketIdClient, "client-from-cli", JournalOutcome.Done));
+        cli.State.Journal.Add(new JournalEntry(_store.Time.GetUtcNow(), WizardStepId.OidcClient, "create", ResourceKind.PocketIdClient, "client-from-cli", JournalOutcome.Done));
         await cli.FlushAsync(CancellationToken.None);
 
         webTab.MoveNext();
@@ -129,8 +107,8 @@ public sealed class RunConcurrencyTests : IDisposable
     public async Task Save_JournalShorterThanStored_RefusedAndStoredJournalKept()
     {
         var store = NewStore();
-        var state = new WizardState { StartedAt = _time.GetUtcNow() };
-        state.Journal.Add(new JournalEntry(_time.GetUtcNow(), WizardStepId.PbsRealm, "create", ResourceKind.PbsRealm, "PocketID", JournalOutcome.Done));
+        var state = new WizardState { StartedAt = _store.Time.GetUtcNow() };
+        state.Journal.Add(new JournalEntry(_store.Time.GetUtcNow(), WizardStepId.PbsRealm, "create", ResourceKind.PbsRealm, "PocketID", JournalOutcome.Done));
         await store.SaveAsync(state, CancellationToken.None);
 
         state.Journal.Clear();
@@ -158,13 +136,13 @@ public sealed class RunConcurrencyTests : IDisposable
         }
 
         Assert.True(encrypted.Count >= 8, $"expected a fresh encryption per save, saw {encrypted.Count}");
-        Assert.NotEmpty(_dir.FilesContaining(encrypted.Last()));
+        Assert.NotEmpty(_store.Directory.FilesContaining(encrypted.Last()));
         await session.CompleteAsync(CancellationToken.None);
         await session.UndoAsync(CancellationToken.None);
 
         foreach (var value in encrypted.Append(ApiKey).Append(Password))
         {
-            Assert.Empty(_dir.FilesContaining(value));
+            Assert.Empty(_store.Directory.FilesContaining(value));
         }
 
         Assert.Empty(await StoredEncryptedSecretsAsync(store.DatabasePath));
@@ -173,11 +151,11 @@ public sealed class RunConcurrencyTests : IDisposable
     [Fact]
     public void TryLockForApply_HeldByAnotherApply_ReturnsNullUntilReleased()
     {
-        var directory = new WizardDataDirectory(_dir.Path);
+        var directory = new WizardDataDirectory(_store.Directory.Path);
         using (var first = directory.TryLockForApply())
         {
             Assert.NotNull(first);
-            Assert.Null(new WizardDataDirectory(_dir.Path).TryLockForApply());
+            Assert.Null(new WizardDataDirectory(_store.Directory.Path).TryLockForApply());
         }
 
         using var again = directory.TryLockForApply();
@@ -200,10 +178,4 @@ public sealed class RunConcurrencyTests : IDisposable
         return values;
     }
 
-    private sealed class NoOpStep(WizardStepId id) : WizardStep
-    {
-        public override WizardStepId Id { get; } = id;
-
-        public override string Title => Id.ToString();
-    }
 }

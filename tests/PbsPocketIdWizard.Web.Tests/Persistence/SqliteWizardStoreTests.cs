@@ -1,9 +1,6 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 using PbsPocketIdWizard.Core.Http;
 using PbsPocketIdWizard.Core.Wizard;
-using PbsPocketIdWizard.Web.Hosting;
 using PbsPocketIdWizard.Web.Persistence;
 using PbsPocketIdWizard.Web.Tests.Support;
 
@@ -18,31 +15,12 @@ public sealed class SqliteWizardStoreTests : IDisposable
 
     private static readonly DateTimeOffset Start = new(2026, 11, 28, 18, 0, 0, TimeSpan.Zero);
 
-    private readonly TempDirectory _dir = new();
-    private readonly FakeTimeProvider _time = new(Start);
-    private readonly List<ServiceProvider> _providers = [];
+    private readonly StoreDirectory _store = new(Start);
 
-    public void Dispose()
-    {
-        foreach (var provider in _providers)
-        {
-            provider.Dispose();
-        }
+    public void Dispose() => _store.Dispose();
 
-        _dir.Dispose();
-    }
-
-    /// <summary>A new store over the same directory, like a restart of the app.</summary>
-    private SqliteWizardStore NewStore()
-    {
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton<TimeProvider>(_time);
-        services.AddWizardPersistence(_dir.Path);
-        var provider = services.BuildServiceProvider();
-        _providers.Add(provider);
-        return Assert.IsType<SqliteWizardStore>(provider.GetRequiredService<IWizardStateStore>());
-    }
+    /// <summary>A new store over the same directory, like a restart of the app or another process.</summary>
+    private SqliteWizardStore NewStore() => _store.NewStore();
 
     private static WizardState SampleState(DateTimeOffset startedAt)
     {
@@ -103,15 +81,15 @@ public sealed class SqliteWizardStoreTests : IDisposable
         state.Journal.Add(new JournalEntry(Start.AddMinutes(4), WizardStepId.PbsRealm, "create", ResourceKind.PbsRealm, "PocketID", JournalOutcome.Done));
         await store.SaveAsync(state, CancellationToken.None);
 
-        Assert.True(File.Exists(Path.Combine(_dir.Path, SqliteWizardStore.DatabaseFileName)));
-        Assert.NotEmpty(Directory.GetFiles(Path.Combine(_dir.Path, "keys")));
+        Assert.True(File.Exists(Path.Combine(_store.Directory.Path, SqliteWizardStore.DatabaseFileName)));
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(_store.Directory.Path, "keys")));
         foreach (var secret in new[] { ApiKey, Password, Token, ClientSecret, "5d2e8c71-token-secret" })
         {
-            Assert.Empty(_dir.FilesContaining(secret));
+            Assert.Empty(_store.Directory.FilesContaining(secret));
         }
 
         // The non-secret inputs are stored (this proves the scan reads the database at all).
-        Assert.NotEmpty(_dir.FilesContaining("https://pbs.example.com:8007"));
+        Assert.NotEmpty(_store.Directory.FilesContaining("https://pbs.example.com:8007"));
     }
 
     [Fact]
@@ -199,15 +177,15 @@ public sealed class SqliteWizardStoreTests : IDisposable
     [Fact]
     public async Task Session_RestartDuringRun_ResumesFromSqliteWithSecrets()
     {
-        var steps = Enum.GetValues<WizardStepId>().Select(id => (IWizardStep)new NoOpStep(id)).ToList();
-        var first = new WizardSession(steps, NewStore(), _time, NullLogger<WizardSession>.Instance);
+        var steps = NoOpStep.All().ToList();
+        var first = new WizardSession(steps, NewStore(), _store.Time, NullLogger<WizardSession>.Instance);
         await first.LoadOrStartAsync(CancellationToken.None);
         first.State.PocketId.ApiKey = new Secret(ApiKey);
         Assert.True((await first.RunCurrentStepAsync(CancellationToken.None)).Succeeded);
         Assert.True(first.MoveNext());
         await first.FlushAsync(CancellationToken.None);
 
-        var second = new WizardSession(steps, NewStore(), _time, NullLogger<WizardSession>.Instance);
+        var second = new WizardSession(steps, NewStore(), _store.Time, NullLogger<WizardSession>.Instance);
         await second.LoadOrStartAsync(CancellationToken.None);
 
         Assert.Equal(first.State.RunId, second.State.RunId);
@@ -216,10 +194,4 @@ public sealed class SqliteWizardStoreTests : IDisposable
         Assert.Equal(ApiKey, second.State.PocketId.ApiKey?.Reveal());
     }
 
-    private sealed class NoOpStep(WizardStepId id) : WizardStep
-    {
-        public override WizardStepId Id { get; } = id;
-
-        public override string Title => Id.ToString();
-    }
 }
