@@ -5,6 +5,8 @@ using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
 using PbsPocketIdWizard.Core.Http;
+using PbsPocketIdWizard.Core.Pbs;
+using PbsPocketIdWizard.Core.PocketId;
 using PbsPocketIdWizard.Core.Wizard;
 
 namespace PbsPocketIdWizard.Core.Exports;
@@ -19,9 +21,6 @@ public static partial class ExportBuilder
     public const string ApiKeyVariable = "$POCKET_ID_API_KEY";
     public const string ClientSecretPlaceholder = "<client-secret>";
     public const string ClientIdPlaceholder = "<client-id>";
-
-    /// <summary>The default PBS port when the address has none (pbs-api.md §7.5: the callback is the origin with :8007).</summary>
-    public const int DefaultPbsPort = 8007;
 
     private static readonly JsonSerializerOptions CurlBodyOptions = new()
     {
@@ -38,7 +37,7 @@ public static partial class ExportBuilder
     {
         var baseUrl = state.PocketId.Url.TrimEnd('/');
         var clientId = state.Results.ClientId ?? ClientIdPlaceholder;
-        var pbsOrigin = PbsOrigin(state.Pbs.Url);
+        var pbsOrigin = PbsAddress.OriginOf(state.Pbs.Url);
         var restricted = state.Client.AllowedGroups.Count > 0;
         var key = $"-H \"X-API-Key: {ApiKeyVariable}\"";
         var clientUrl = $"{baseUrl}/api/oidc/clients/{clientId}";
@@ -119,7 +118,7 @@ public static partial class ExportBuilder
 
         var lines = new List<string>
         {
-            $"# Proxmox Backup Server ({PbsOrigin(state.Pbs.Url)}): run as root on the PBS host",
+            $"# Proxmox Backup Server ({PbsAddress.OriginOf(state.Pbs.Url)}): run as root on the PBS host",
             "# The OpenID realm (username-claim can only be set here)",
             create.ToString(),
         };
@@ -127,7 +126,7 @@ public static partial class ExportBuilder
         if (state.FirstSignIn.PreCreateUsers.Count > 0)
         {
             lines.Add("# Users created ahead of their first sign-in");
-            lines.AddRange(state.FirstSignIn.PreCreateUsers.Select(u => $"proxmox-backup-manager user create {Quote(UserId(u, realm.Name))}"));
+            lines.AddRange(state.FirstSignIn.PreCreateUsers.Select(u => $"proxmox-backup-manager user create {Quote(PbsRules.ToUserId(u, realm.Name))}"));
         }
 
         if (state.Permissions.SetScopes)
@@ -141,7 +140,7 @@ public static partial class ExportBuilder
         {
             lines.Add("# Permissions (the users exist after their first sign-in)");
             lines.AddRange(state.Permissions.Grants.Select(g =>
-                $"proxmox-backup-manager acl update {Quote(g.Path)} {Quote(g.Role)} --auth-id {Quote(UserId(g.User, realm.Name))}" + (g.Propagate ? string.Empty : " --propagate 0")));
+                $"proxmox-backup-manager acl update {Quote(g.Path)} {Quote(g.Role)} --auth-id {Quote(PbsRules.ToUserId(g.User, realm.Name))}" + (g.Propagate ? string.Empty : " --propagate 0")));
         }
 
         return string.Join(Environment.NewLine, lines) + Environment.NewLine;
@@ -184,33 +183,11 @@ public static partial class ExportBuilder
         return JsonSerializer.Serialize(report, ReportOptions);
     }
 
-    /// <summary>The full PBS user id: the name part plus "@realm", unless it already ends with it (pbs-api.md §5.3).</summary>
-    public static string UserId(string user, string realm) =>
-        user.EndsWith("@" + realm, StringComparison.Ordinal) ? user : $"{user}@{realm}";
-
-    /// <summary>The PBS web origin (port 8007 when omitted, a typed default port left out): what PBS sends as redirect URL.</summary>
-    public static string PbsOrigin(string pbsUrl)
-    {
-        if (!Uri.TryCreate(pbsUrl, UriKind.Absolute, out var uri))
-        {
-            return pbsUrl;
-        }
-
-        // Like window.location.origin: the scheme's default port is left out when typed, 8007 assumed when omitted.
-        var explicitPort = ExplicitPort().IsMatch(pbsUrl);
-        if (uri.IsDefaultPort && explicitPort)
-        {
-            return $"{uri.Scheme}://{uri.IdnHost}";
-        }
-
-        return $"{uri.Scheme}://{uri.IdnHost}:{(explicitPort ? uri.Port : DefaultPbsPort)}";
-    }
-
     /// <summary>The callback URLs the client gets: what the run recorded, else the PBS origin plus the extra ones.</summary>
     public static IReadOnlyList<string> CallbackUrls(WizardState state) =>
         state.Results.CallbackUrls.Count > 0
             ? state.Results.CallbackUrls
-            : [PbsOrigin(state.Pbs.Url), .. state.Client.ExtraCallbackUrls.Where(u => !string.IsNullOrWhiteSpace(u))];
+            : PocketIdClientRules.CallbackUrls(state.Pbs.Url, state.Client.ExtraCallbackUrls);
 
     /// <summary>POSIX shell quoting: bare when safe, else single quotes.</summary>
     public static string Quote(string value) =>
@@ -254,7 +231,4 @@ public static partial class ExportBuilder
 
     [GeneratedRegex(@"^[A-Za-z0-9@%+=:,./_-]+$")]
     private static partial Regex SafeShellWord();
-
-    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9+.-]*://(?:[^/@]*@)?(?:\[[^\]]+\]|[^/:?#]+):\d+")]
-    private static partial Regex ExplicitPort();
 }

@@ -59,6 +59,10 @@ public sealed partial record PbsAddress(string Scheme, string Host, int Port)
         return true;
     }
 
+    /// <summary>The origin of a typed address; an address that is not one (never accepted by the forms) is returned as typed.</summary>
+    public static string OriginOf(string? text) =>
+        TryParse(text, out var address, out _) ? address.Origin : text?.Trim() ?? string.Empty;
+
     public static PbsAddress Parse(string text) =>
         TryParse(text, out var address, out var error) ? address : throw new FormatException(error);
 

@@ -2,22 +2,99 @@ using System.Text.RegularExpressions;
 
 namespace PbsPocketIdWizard.Core.Pbs;
 
-/// <summary>PBS's own input rules, so the wizard rejects bad input before any call.</summary>
+/// <summary>A PBS built-in role: its id (what the API takes and PBS's UI shows), PBS's own comment, and since when it exists.</summary>
+public sealed record PbsBuiltInRole(string Id, string Comment, Version Since)
+{
+    /// <summary>"Admin — Administrator": the id first, because that is what PBS shows and takes.</summary>
+    public string Label => $"{Id} — {Comment}";
+}
+
+/// <summary>
+/// PBS's own input rules, in one place, so the web form, the answers file, the exports and the previews accept and build
+/// exactly the same values, and the wizard rejects bad input before any call (pbs-api.md §3.2, §5.3, §6.3, §6.4).
+/// </summary>
 public static partial class PbsRules
 {
-    /// <summary>The 18 role ids (pbs-api.md §6.4); "Administrator" is only the comment of Admin.</summary>
-    public static readonly IReadOnlyList<string> Roles =
+    private static readonly Version Always = new(1, 0);
+
+    /// <summary>The 18 role ids with their comments (pbs-api.md §6.4); "Administrator" is only the comment of Admin.</summary>
+    public static readonly IReadOnlyList<PbsBuiltInRole> Roles =
     [
-        "Admin", "Audit", "NoAccess", "DatastoreAdmin", "DatastoreReader", "DatastoreBackup", "DatastorePowerUser",
-        "DatastoreAudit", "RemoteAudit", "RemoteAdmin", "RemoteSyncOperator", "RemoteSyncPushOperator",
-        "RemoteDatastorePowerUser", "RemoteDatastoreAdmin", "TapeAudit", "TapeAdmin", "TapeOperator", "TapeReader",
+        new("Admin", "Administrator", Always),
+        new("Audit", "Auditor", Always),
+        new("NoAccess", "Disable Access", Always),
+        new("DatastoreAdmin", "Datastore Administrator", Always),
+        new("DatastoreReader", "Datastore Reader (inspect datastore content and do restores)", Always),
+        new("DatastoreBackup", "Datastore Backup (backup and restore owned backups)", Always),
+        new("DatastorePowerUser", "Datastore PowerUser (backup, restore and prune owned backup)", Always),
+        new("DatastoreAudit", "Datastore Auditor", Always),
+        new("RemoteAudit", "Remote Auditor", Always),
+        new("RemoteAdmin", "Remote Administrator", Always),
+        new("RemoteSyncOperator", "Synchronization Operator", Always),
+        // Push sync came with PBS 3.3 (real-source-findings.md #9).
+        new("RemoteSyncPushOperator", "Synchronisation Operator (push direction)", new Version(3, 3)),
+        new("RemoteDatastorePowerUser", "Remote Datastore Prune", new Version(3, 3)),
+        new("RemoteDatastoreAdmin", "Remote Datastore Admin", new Version(3, 3)),
+        new("TapeAudit", "Tape Auditor", Always),
+        new("TapeAdmin", "Tape Administrator", Always),
+        new("TapeOperator", "Tape Operator", Always),
+        new("TapeReader", "Tape Reader", Always),
     ];
 
-    public static readonly IReadOnlyList<string> UsernameClaims = ["username", "email", "subject"];
+    /// <summary>The role ids only, in PBS's order.</summary>
+    public static IReadOnlyList<string> RoleIds { get; } = Roles.Select(r => r.Id).ToList();
+
+    /// <summary>The roles a PBS of this version has (every role when the version is not known yet).</summary>
+    public static IReadOnlyList<PbsBuiltInRole> RolesOn(string? pbsVersion) =>
+        ParseVersion(pbsVersion) is { } version ? Roles.Where(r => r.Since <= version).ToList() : Roles;
+
+    /// <summary>
+    /// Why a role id cannot be granted on this PBS (null when it can): not a PBS role at all ("Administrator" named
+    /// explicitly, as the how-to uses it), or a role newer than the PBS.
+    /// </summary>
+    public static string? RoleProblem(string? roleId, string? pbsVersion)
+    {
+        var role = Roles.FirstOrDefault(r => r.Id == roleId);
+        if (role is null)
+        {
+            return string.Equals(roleId?.Trim(), "Administrator", StringComparison.OrdinalIgnoreCase)
+                ? "The PBS role id is Admin (\"Administrator\" is only its description)."
+                : $"'{roleId}' is not a PBS role. Use one of: {string.Join(", ", RoleIds)}.";
+        }
+
+        return ParseVersion(pbsVersion) is { } version && role.Since > version
+            ? $"The role {role.Id} exists from PBS {role.Since.Major}.{role.Since.Minor} on; this PBS is {pbsVersion}. Choose another role, or update PBS."
+            : null;
+    }
+
+    // ------------------------------------------------------------------ realms
+
+    /// <summary>The realms every PBS has; an OpenID realm cannot take their names.</summary>
+    public static readonly IReadOnlyList<string> BuiltInRealms = ["pam", "pbs"];
 
     /// <summary>SAFE_ID, 2..32 characters (pbs-api.md §3.2).</summary>
     public static bool IsValidRealmName(string? name) =>
         name is { Length: >= 2 and <= 32 } && SafeId().IsMatch(name);
+
+    /// <summary>Why the name cannot be a new OpenID realm's (null when it can).</summary>
+    public static string? RealmNameProblem(string? name) =>
+        !IsValidRealmName(name)
+            ? "The realm name must be 2 to 32 characters: letters, digits, '_', '.', '-', starting with a letter, digit or '_' (e.g. PocketID)."
+            : BuiltInRealms.Contains(name)
+                ? $"PBS already has a built-in {name} realm; realm names are unique across all types. Choose another name, e.g. PocketID."
+                : null;
+
+    /// <summary>A scope list as PBS reads it: names separated by ',', ';' or whitespace, each a SAFE_ID (§3.2).</summary>
+    public static bool IsValidScopeList(string? scopes)
+    {
+        var items = (scopes ?? string.Empty).Split([',', ';', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+        return items.Length > 0 && items.All(SafeId().IsMatch);
+    }
+
+    // ------------------------------------------------------------------ user ids
+
+    /// <summary>The longest user id (name@realm) PBS accepts in its API calls, ACLs included (real-source-findings.md #2).</summary>
+    public const int MaxUserIdLength = 64;
 
     /// <summary>The name part of a user id: no whitespace, ':', '/' or control characters (§5.3).</summary>
     public static bool IsValidUserNamePart(string? name) => !string.IsNullOrEmpty(name) && UserNamePart().IsMatch(name);
@@ -25,7 +102,7 @@ public static partial class PbsRules
     /// <summary>A full user id name@realm, 3..64 characters, split at the last '@' (§5.3).</summary>
     public static bool IsValidUserId(string? userId)
     {
-        if (userId is null || userId.Length is < 3 or > 64)
+        if (userId is null || userId.Length is < 3 or > MaxUserIdLength)
         {
             return false;
         }
@@ -35,8 +112,15 @@ public static partial class PbsRules
     }
 
     /// <summary>
-    /// "alice" → "alice@realm". A full id is kept when its realm part is this realm, or looks like a realm and not
-    /// like a mail domain ("root@pam", "bob@pbs"); "alice@example.com" is an e-mail-style name, so the realm is appended.
+    /// The user id PBS creates at a first sign-in: the claim's value, '@', the realm, always appended (PBS splits at the
+    /// last '@', so a value that itself has an '@', like an e-mail address, keeps it).
+    /// </summary>
+    public static string SignInUserId(string claimValue, string realm) => $"{claimValue}@{realm}";
+
+    /// <summary>
+    /// The user id an admin means by what they typed: "alice" → "alice@realm". A full id is kept when its realm part is
+    /// this realm, or looks like a realm and not like a mail domain ("root@pam", "bob@pbs"); "alice@example.com" is an
+    /// e-mail-style name, so the realm is appended. Used for every typed user (web form and answers file alike).
     /// </summary>
     public static string ToUserId(string user, string realm)
     {
@@ -44,51 +128,94 @@ public static partial class PbsRules
         var at = trimmed.LastIndexOf('@');
         if (at <= 0)
         {
-            return $"{trimmed}@{realm}";
+            return SignInUserId(trimmed, realm);
         }
 
         var realmPart = trimmed[(at + 1)..];
         var isFullId = realmPart == realm || (IsValidRealmName(realmPart) && !realmPart.Contains('.', StringComparison.Ordinal));
-        return isFullId ? trimmed : $"{trimmed}@{realm}";
+        return isFullId ? trimmed : SignInUserId(trimmed, realm);
     }
 
+    /// <summary>The realm part of a user id: after the last '@'.</summary>
     public static string RealmOf(string userId) => userId[(userId.LastIndexOf('@') + 1)..];
+
+    /// <summary>The name part of a user id: before the last '@'.</summary>
+    public static string NameOf(string userId) => userId.LastIndexOf('@') is var at and > 0 ? userId[..at] : userId;
+
+    /// <summary>Why a typed user cannot be granted a permission (null when it can), judged on the id it stands for.</summary>
+    public static string? UserProblem(string? user, string realm)
+    {
+        if (string.IsNullOrWhiteSpace(user))
+        {
+            return "Choose the user to grant the role to.";
+        }
+
+        var id = ToUserId(user, realm);
+        if (!IsValidUserNamePart(NameOf(id)))
+        {
+            return $"'{user}' is not a PBS user id: a name without spaces, ':' or '/', optionally with @realm.";
+        }
+
+        return IsValidUserId(id) ? null : $"'{user}' is not a PBS user id: {id} is longer than {MaxUserIdLength} characters.";
+    }
+
+    // ------------------------------------------------------------------ the realm's username claim
+
+    /// <summary>The realm's username-claim settings the wizard offers (pbs-api.md §3.2).</summary>
+    public static readonly IReadOnlyList<string> UsernameClaims = ["username", "email", "subject"];
+
+    /// <summary>The OIDC claim PBS reads for a username-claim setting (PBS treats preferred_username like username).</summary>
+    public static string ClaimFor(string usernameClaim) => usernameClaim switch
+    {
+        "email" => "email",
+        "subject" => "sub",
+        _ => "preferred_username",
+    };
+
+    // ------------------------------------------------------------------ ACL paths
+
+    /// <summary>The longest ACL path PBS accepts.</summary>
+    public const int MaxAclPathLength = 128;
 
     /// <summary>
     /// ACL path format and structure (pbs-api.md §6.3). Returns null when valid, else why not.
     /// </summary>
     public static string? AclPathProblem(string? path)
     {
-        if (string.IsNullOrEmpty(path) || path.Length > 128 || !AclPathFormat().IsMatch(path))
+        if (string.IsNullOrEmpty(path) || path.Length > MaxAclPathLength || !AclPathFormat().IsMatch(path))
         {
             return "must start with '/', have no trailing '/' or spaces, and use only letters, digits, '.', '_' and '-' in each part";
         }
 
         var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length == 0)
-        {
-            return null;
-        }
-
-        bool Ok = parts[0] switch
-        {
-            "access" => parts.Length == 1
-                || (parts.Length == 2 && parts[1] is "acl" or "users" or "domains" or "openid")
-                || (parts.Length == 3 && parts[1] == "openid"),
-            "datastore" => parts.Length <= 9,
-            "remote" => parts.Length <= 10,
-            "system" => parts.Length == 1
-                || (parts.Length == 2 && parts[1] is "certificates" or "disks" or "log" or "notifications" or "status" or "tasks" or "time"
-                    or "services" or "network" or "s3-endpoint" or "encryption-keys")
-                || (parts.Length == 3 && parts[1] is "services" or "s3-endpoint" or "encryption-keys")
-                || (parts.Length == 3 && parts[1] == "network" && parts[2] is "dns" or "interfaces")
-                || (parts.Length == 4 && parts[1] == "network" && parts[2] == "interfaces"),
-            "tape" => parts.Length == 1
-                || (parts.Length is 2 or 3 && parts[1] is "device" or "pool" or "job"),
-            _ => false,
-        };
-        return Ok ? null : "is not a PBS permission path: use /, /datastore/<store>[/<namespace>], /remote/…, /system/…, /tape/… or /access/… (PBS has no datacenter, VM or container paths)";
+        return parts.Length == 0 || IsKnownAclPath(parts)
+            ? null
+            : "is not a PBS permission path: use /, /datastore/<store>[/<namespace>], /remote/…, /system/…, /tape/… or /access/… (PBS has no datacenter, VM or container paths)";
     }
+
+    private static bool IsKnownAclPath(string[] parts) => parts[0] switch
+    {
+        "access" => parts.Length == 1
+            || (parts.Length == 2 && parts[1] is "acl" or "users" or "domains" or "openid")
+            || (parts.Length == 3 && parts[1] == "openid"),
+        "datastore" => parts.Length <= 9,
+        "remote" => parts.Length <= 10,
+        "system" => parts.Length == 1
+            || (parts.Length == 2 && parts[1] is "certificates" or "disks" or "log" or "notifications" or "status" or "tasks" or "time"
+                or "services" or "network" or "s3-endpoint" or "encryption-keys")
+            || (parts.Length == 3 && parts[1] is "services" or "s3-endpoint" or "encryption-keys")
+            || (parts.Length == 3 && parts[1] == "network" && parts[2] is "dns" or "interfaces")
+            || (parts.Length == 4 && parts[1] == "network" && parts[2] == "interfaces"),
+        "tape" => parts.Length == 1
+            || (parts.Length is 2 or 3 && parts[1] is "device" or "pool" or "job"),
+        _ => false,
+    };
+
+    // ------------------------------------------------------------------ versions
+
+    /// <summary>"4.2.3", "v3.3-1" → a comparable version, or null.</summary>
+    public static Version? ParseVersion(string? version) =>
+        Version.TryParse(version?.Trim().TrimStart('v').Split('-')[0], out var parsed) ? parsed : null;
 
     [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9._\-]*$", RegexOptions.CultureInvariant)]
     private static partial Regex SafeId();

@@ -14,11 +14,6 @@ namespace PbsPocketIdWizard.Core.Steps;
 /// </summary>
 public sealed class OidcClientStep(ApiClientFactory clients, RunJournal journal) : WizardStep
 {
-    public const long MaxLogoBytes = 2 * 1024 * 1024;
-
-    /// <summary>The logo types the product offers (Pocket ID decides by extension, §7.1).</summary>
-    public static readonly IReadOnlyList<string> LogoExtensions = ["png", "svg", "jpg", "jpeg", "webp"];
-
     private const string ClientResource = "Pocket ID OIDC client";
 
     public override WizardStepId Id => WizardStepId.OidcClient;
@@ -29,10 +24,9 @@ public sealed class OidcClientStep(ApiClientFactory clients, RunJournal journal)
     {
         var input = state.Client;
         var errors = new List<FieldError>();
-        var name = input.Name?.Trim() ?? string.Empty;
-        if (name.Length is < 2 or > 50)
+        if (!PocketIdClientRules.IsValidName(input.Name))
         {
-            errors.Add(new(nameof(OidcClientInput.Name), "Enter a client name of 2 to 50 characters, e.g. Proxmox Backup Server."));
+            errors.Add(new(nameof(OidcClientInput.Name), PocketIdClientRules.NameMessage));
         }
 
         if (!PbsAddress.TryParse(state.Pbs.Url, out _, out _))
@@ -42,7 +36,7 @@ public sealed class OidcClientStep(ApiClientFactory clients, RunJournal journal)
 
         foreach (var url in input.ExtraCallbackUrls.Where(u => !string.IsNullOrWhiteSpace(u)))
         {
-            if (!Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+            if (!PocketIdClientRules.IsCallbackUrl(url))
             {
                 errors.Add(new(nameof(OidcClientInput.ExtraCallbackUrls), $"'{url}' is not a web address; an extra callback URL looks like https://pbs.example.com (a reverse proxy origin)."));
             }
@@ -50,19 +44,17 @@ public sealed class OidcClientStep(ApiClientFactory clients, RunJournal journal)
 
         if (!string.IsNullOrWhiteSpace(input.LogoFileName))
         {
-            var extension = Path.GetExtension(input.LogoFileName).TrimStart('.').ToLowerInvariant();
-            if (!LogoExtensions.Contains(extension))
+            if (!PocketIdClientRules.IsLogoFileName(input.LogoFileName))
             {
-                errors.Add(new(nameof(OidcClientInput.LogoFileName), "The logo must be a PNG, SVG, JPG or WEBP file."));
+                errors.Add(new(nameof(OidcClientInput.LogoFileName), PocketIdClientRules.LogoTypeMessage));
             }
             else if (input.LogoContent is null or { Length: 0 })
             {
                 errors.Add(new(nameof(OidcClientInput.LogoFileName), "The logo file is empty or was not uploaded; choose it again."));
             }
-            else if (input.LogoContent.Length > MaxLogoBytes - 4096)
+            else if (!PocketIdClientRules.IsLogoSizeAllowed(input.LogoContent.Length))
             {
-                // Pocket ID limits the whole multipart body to 2 MiB (§7.1): leave room for the form framing.
-                errors.Add(new(nameof(OidcClientInput.LogoFileName), "The logo must be smaller than 2 MiB."));
+                errors.Add(new(nameof(OidcClientInput.LogoFileName), PocketIdClientRules.LogoSizeMessage));
             }
         }
 
@@ -75,12 +67,8 @@ public sealed class OidcClientStep(ApiClientFactory clients, RunJournal journal)
     }
 
     /// <summary>The PBS origin with its port, then the extra URLs, without duplicates.</summary>
-    public static IReadOnlyList<string> CallbackUrlsFor(WizardState state)
-    {
-        var origin = PbsAddress.Parse(state.Pbs.Url).Origin;
-        return new[] { origin }.Concat(state.Client.ExtraCallbackUrls.Where(u => !string.IsNullOrWhiteSpace(u)).Select(u => u.Trim()))
-            .Distinct(StringComparer.Ordinal).ToList();
-    }
+    public static IReadOnlyList<string> CallbackUrlsFor(WizardState state) =>
+        PocketIdClientRules.CallbackUrls(state.Pbs.Url, state.Client.ExtraCallbackUrls);
 
     /// <summary>A caller-chosen client id per run (pocket-id-api.md §17.4), so a lost create answer is found again by id.</summary>
     public static string ClientIdFor(WizardState state) => $"pbs-{state.RunId:N}"[..16];

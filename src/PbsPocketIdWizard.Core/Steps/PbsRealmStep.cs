@@ -23,10 +23,9 @@ public sealed class PbsRealmStep(ApiClientFactory clients, RunJournal journal) :
     {
         var input = state.Realm;
         var errors = new List<FieldError>();
-        if (!PbsRules.IsValidRealmName(input.Name))
+        if (PbsRules.RealmNameProblem(input.Name) is { } nameProblem)
         {
-            errors.Add(new(nameof(RealmInput.Name),
-                "The realm name must be 2 to 32 characters: letters, digits, '_', '.', '-', starting with a letter, digit or '_' (e.g. PocketID)."));
+            errors.Add(new(nameof(RealmInput.Name), nameProblem));
         }
 
         if (!PbsRules.UsernameClaims.Contains(input.UsernameClaim))

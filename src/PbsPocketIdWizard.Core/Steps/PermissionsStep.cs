@@ -24,14 +24,9 @@ public sealed class PermissionsStep(ApiClientFactory clients, RunJournal journal
         for (var i = 0; i < state.Permissions.Grants.Count; i++)
         {
             var grant = state.Permissions.Grants[i];
-            if (string.IsNullOrWhiteSpace(grant.User))
+            if (PbsRules.UserProblem(grant.User, realm) is { } userProblem)
             {
-                errors.Add(new(GrantField(i, nameof(PermissionGrantInput.User)), "Choose the user to grant the role to."));
-            }
-            else if (!PbsRules.IsValidUserId(PbsRules.ToUserId(grant.User, realm)))
-            {
-                errors.Add(new(GrantField(i, nameof(PermissionGrantInput.User)),
-                    $"'{grant.User}' is not a PBS user id: a name without spaces, ':' or '/', optionally with @realm, at most 64 characters in all."));
+                errors.Add(new(GrantField(i, nameof(PermissionGrantInput.User)), userProblem));
             }
 
             if (PbsRules.AclPathProblem(grant.Path) is { } problem)
@@ -39,11 +34,9 @@ public sealed class PermissionsStep(ApiClientFactory clients, RunJournal journal
                 errors.Add(new(GrantField(i, nameof(PermissionGrantInput.Path)), $"The path '{grant.Path}' {problem}."));
             }
 
-            if (!PbsRules.Roles.Contains(grant.Role))
+            if (PbsRules.RoleProblem(grant.Role, state.Results.PbsVersion) is { } roleProblem)
             {
-                errors.Add(new(GrantField(i, nameof(PermissionGrantInput.Role)), string.Equals(grant.Role, "Administrator", StringComparison.OrdinalIgnoreCase)
-                    ? "The PBS role id is Admin (\"Administrator\" is only its description)."
-                    : $"'{grant.Role}' is not a PBS role. Use one of: {string.Join(", ", PbsRules.Roles)}."));
+                errors.Add(new(GrantField(i, nameof(PermissionGrantInput.Role)), roleProblem));
             }
         }
 

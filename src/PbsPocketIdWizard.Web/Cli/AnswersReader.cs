@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using PbsPocketIdWizard.Core.Exports;
+using PbsPocketIdWizard.Core.Pbs;
+using PbsPocketIdWizard.Core.PocketId;
 using PbsPocketIdWizard.Core.Http;
 using PbsPocketIdWizard.Core.Wizard;
 
@@ -17,19 +18,6 @@ public static partial class AnswersReader
     public const string PasswordVariable = "WIZARD_PBS_PASSWORD";
     public const string ApiTokenVariable = "WIZARD_PBS_API_TOKEN";
 
-    public const int MaxLogoBytes = 2 * 1024 * 1024;
-
-    private static readonly string[] LogoExtensions = [".png", ".svg", ".jpg", ".jpeg", ".webp"];
-
-    private static readonly string[] Claims = ["username", "email", "subject"];
-
-    /// <summary>The PBS role ids (pbs-api.md §6.4). "Administrator" is only the comment of Admin.</summary>
-    public static readonly IReadOnlyList<string> Roles =
-    [
-        "Admin", "Audit", "NoAccess", "DatastoreAdmin", "DatastoreReader", "DatastoreBackup", "DatastorePowerUser",
-        "DatastoreAudit", "RemoteAudit", "RemoteAdmin", "RemoteSyncOperator", "RemoteSyncPushOperator",
-        "RemoteDatastorePowerUser", "RemoteDatastoreAdmin", "TapeAudit", "TapeAdmin", "TapeOperator", "TapeReader",
-    ];
 
     private static readonly JsonSerializerOptions Options = new()
     {
@@ -86,7 +74,7 @@ public static partial class AnswersReader
         var password = Secret.FromNullable(pbs?.Password) ?? Secret.FromNullable(environment(PasswordVariable));
         var apiToken = Secret.FromNullable(pbs?.ApiToken) ?? Secret.FromNullable(environment(ApiTokenVariable));
         CheckOrigin(pbs?.Url, "pbs.url", allowHttp: false, Error, "https://pbs.example.com:8007");
-        if (!string.IsNullOrWhiteSpace(pbs?.Username) && !UserAtRealm().IsMatch(pbs.Username.Trim()))
+        if (!string.IsNullOrWhiteSpace(pbs?.Username) && !PbsRules.IsValidUserId(pbs.Username.Trim()))
         {
             Error("pbs.username", "must be user@realm, e.g. root@pam");
         }
@@ -109,9 +97,9 @@ public static partial class AnswersReader
 
         // --- OIDC client
         var client = file.Client;
-        if (client?.Name is { } name && (name.Trim().Length is 0 or > 50))
+        if (client?.Name is { } name && !PocketIdClientRules.IsValidName(name))
         {
-            Error("client.name", "must be 1 to 50 characters");
+            Error("client.name", $"must be {PocketIdClientRules.MinNameLength} to {PocketIdClientRules.MaxNameLength} characters");
         }
 
         string? logoPath = null;
@@ -119,8 +107,7 @@ public static partial class AnswersReader
         if (!string.IsNullOrWhiteSpace(client?.Logo))
         {
             logoPath = Path.GetFullPath(client.Logo.Trim(), baseDirectory);
-            var extension = Path.GetExtension(logoPath).ToLowerInvariant();
-            if (!LogoExtensions.Contains(extension))
+            if (!PocketIdClientRules.IsLogoFileName(logoPath))
             {
                 Error("client.logo", "must be a PNG, SVG, JPG or WEBP file");
             }
@@ -128,9 +115,9 @@ public static partial class AnswersReader
             {
                 Error("client.logo", $"file not found: {logoPath}");
             }
-            else if (new FileInfo(logoPath).Length > MaxLogoBytes)
+            else if (!PocketIdClientRules.IsLogoSizeAllowed(new FileInfo(logoPath).Length))
             {
-                Error("client.logo", "must be at most 2 MiB (Pocket ID's limit)");
+                Error("client.logo", "must be smaller than 2 MiB (Pocket ID's limit)");
             }
             else
             {
@@ -141,7 +128,7 @@ public static partial class AnswersReader
         for (var i = 0; i < (client?.ExtraCallbackUrls?.Count ?? 0); i++)
         {
             var url = client!.ExtraCallbackUrls![i];
-            if (!Uri.TryCreate(url?.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+            if (!PocketIdClientRules.IsCallbackUrl(url))
             {
                 Error($"client.extraCallbackUrls[{i}]", "must be an absolute http(s) address, e.g. https://backup.example.com");
             }
@@ -158,24 +145,23 @@ public static partial class AnswersReader
         // --- Realm (pbs-api.md §3.2)
         var realm = file.Realm;
         var realmName = realm?.Name?.Trim() ?? new RealmInput().Name;
-        if (!SafeId().IsMatch(realmName) || realmName.Length is < 2 or > 32)
+        if (!PbsRules.IsValidRealmName(realmName))
         {
             Error("realm.name", "must be 2 to 32 characters: letters, digits, '_', '.', '-', not starting with '.' or '-'");
         }
-        else if (realmName is "pam" or "pbs")
+        else if (PbsRules.BuiltInRealms.Contains(realmName))
         {
             Error("realm.name", $"'{realmName}' is a built-in PBS realm; choose another name, e.g. PocketID");
         }
 
-        if (realm?.UsernameClaim is { } claim && !Claims.Contains(claim.Trim()))
+        if (realm?.UsernameClaim is { } claim && !PbsRules.UsernameClaims.Contains(claim.Trim()))
         {
             Error("realm.usernameClaim", "must be username, email or subject");
         }
 
         if (realm?.Scopes is { } scopes)
         {
-            var items = scopes.Split([' ', '\t', ',', ';'], StringSplitOptions.RemoveEmptyEntries);
-            if (items.Length == 0 || items.Any(s => !SafeId().IsMatch(s)))
+            if (!PbsRules.IsValidScopeList(scopes))
             {
                 Error("realm.scopes", "must be scope names separated by spaces, e.g. \"openid profile email groups\"");
             }
@@ -202,66 +188,34 @@ public static partial class AnswersReader
                 continue;
             }
 
-            var user = grant.User?.Trim() ?? string.Empty;
-            var namePart = user.EndsWith("@" + realmName, StringComparison.Ordinal) ? user[..^(realmName.Length + 1)] : user;
-            if (!UserName().IsMatch(namePart))
+            // The same user-id rule as the web form and the steps (PbsRules.ToUserId): "bob@pbs" is PBS's own bob.
+            var userId = PbsRules.ToUserId(grant.User ?? string.Empty, realmName);
+            if (!PbsRules.IsValidUserNamePart(PbsRules.NameOf(userId)))
             {
                 Error($"{at}.user", "must be the Pocket ID user's name as PBS will see it (no spaces, ':' or '/'), e.g. alice");
             }
-            else if (ExportBuilder.UserId(user, realmName).Length > 64)
+            else if (userId.Length > PbsRules.MaxUserIdLength)
             {
                 Error($"{at}.user", "the PBS user id (name@realm) must be at most 64 characters");
             }
 
-            if (string.IsNullOrWhiteSpace(grant.Path) || !IsAclPath(grant.Path.Trim()))
+            if (string.IsNullOrWhiteSpace(grant.Path) || PbsRules.AclPathProblem(grant.Path.Trim()) is not null)
             {
                 Error($"{at}.path", "must be a PBS permission path such as /, /datastore/NAME, /datastore/NAME/NAMESPACE, /remote/NAME or /system");
             }
 
-            if (string.IsNullOrWhiteSpace(grant.Role) || !Roles.Contains(grant.Role.Trim()))
+            if (string.IsNullOrWhiteSpace(grant.Role) || !PbsRules.RoleIds.Contains(grant.Role.Trim()))
             {
                 var hint = string.Equals(grant.Role?.Trim(), "Administrator", StringComparison.OrdinalIgnoreCase) ? " (the Administrator role is called Admin)" : string.Empty;
-                Error($"{at}.role", $"must be a PBS role id{hint}: {string.Join(", ", Roles)}");
+                Error($"{at}.role", $"must be a PBS role id{hint}: {string.Join(", ", PbsRules.RoleIds)}");
             }
         }
 
         return errors.Count > 0 ? (null, errors) : (new ValidAnswers(file, apiKey, password, apiToken, logoPath, logo), []);
     }
 
-    /// <summary>The ACL path grammar and structure PBS accepts when adding an entry (pbs-api.md §6.3).</summary>
-    public static bool IsAclPath(string path)
-    {
-        if (path.Length > 128 || !AclPath().IsMatch(path))
-        {
-            return false;
-        }
-
-        var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length == 0)
-        {
-            return true;
-        }
-
-        return parts[0] switch
-        {
-            "access" => parts.Length == 1
-                || (parts.Length == 2 && parts[1] is "acl" or "users" or "domains" or "openid")
-                || (parts.Length == 3 && parts[1] == "openid"),
-            "datastore" => parts.Length <= 9,
-            "remote" => parts.Length <= 10,
-            "system" => parts.Length == 1 || parts[1] switch
-            {
-                "certificates" or "disks" or "log" or "notifications" or "status" or "tasks" or "time" => parts.Length == 2,
-                "services" or "s3-endpoint" or "encryption-keys" => parts.Length <= 3,
-                "network" => parts.Length == 2
-                    || (parts.Length == 3 && parts[2] is "dns" or "interfaces")
-                    || (parts.Length == 4 && parts[2] == "interfaces"),
-                _ => false,
-            },
-            "tape" => parts.Length == 1 || (parts[1] is "device" or "pool" or "job" && parts.Length <= 3),
-            _ => false,
-        };
-    }
+    /// <summary>The ACL path grammar and structure PBS accepts when adding an entry (PbsRules, pbs-api.md §6.3).</summary>
+    public static bool IsAclPath(string path) => PbsRules.AclPathProblem(path) is null;
 
     private static void CheckOrigin(string? url, string field, bool allowHttp, Action<string, string> error, string example)
     {
@@ -308,21 +262,9 @@ public static partial class AnswersReader
         : message.Contains("String", StringComparison.Ordinal) ? "a string"
         : "an object";
 
-    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9._\-]*$")]
-    private static partial Regex SafeId();
-
-    [GeneratedRegex(@"^[^\s:/\p{Cc}]+$")]
-    private static partial Regex UserName();
-
-    [GeneratedRegex(@"^[^\s:/\p{Cc}]+@[A-Za-z0-9_][A-Za-z0-9._\-]{1,31}$")]
-    private static partial Regex UserAtRealm();
-
     [GeneratedRegex(@"^[^\s:/\p{Cc}]+@[A-Za-z0-9_][A-Za-z0-9._\-]{1,31}![A-Za-z0-9_][A-Za-z0-9._\-]*:\S+$")]
     private static partial Regex ApiTokenShape();
 
     [GeneratedRegex(@"^([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$")]
     private static partial Regex Fingerprint();
-
-    [GeneratedRegex(@"^(?:/|(?:/[A-Za-z0-9_][A-Za-z0-9._\-]*)+)$")]
-    private static partial Regex AclPath();
 }

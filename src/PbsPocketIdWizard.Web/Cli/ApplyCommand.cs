@@ -1,5 +1,5 @@
 using System.Globalization;
-using PbsPocketIdWizard.Core.Exports;
+using PbsPocketIdWizard.Core.Pbs;
 using PbsPocketIdWizard.Core.Wizard;
 
 namespace PbsPocketIdWizard.Web.Cli;
@@ -158,7 +158,7 @@ internal sealed class ApplyCommand(EngineCommandContext context, TimeSpan signIn
             Out.WriteLine($"  {grant.User}: {grant.Role} on {grant.Path}");
         }
 
-        Out.WriteLine("  Sign in at " + ExportBuilder.PbsOrigin(state.Pbs.Url) + $" with realm {state.Realm.Name}.");
+        Out.WriteLine("  Sign in at " + PbsAddress.OriginOf(state.Pbs.Url) + $" with realm {state.Realm.Name}.");
     }
 
     private static bool NeedsTotp(StepOutcome outcome) =>

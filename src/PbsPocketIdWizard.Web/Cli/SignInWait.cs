@@ -1,4 +1,4 @@
-using PbsPocketIdWizard.Core.Exports;
+using PbsPocketIdWizard.Core.Pbs;
 using PbsPocketIdWizard.Core.Wizard;
 
 namespace PbsPocketIdWizard.Web.Cli;
@@ -79,7 +79,7 @@ internal sealed class SignInWait(EngineCommandContext context, WatchForUsers? wa
                 announced = true;
                 var names = string.Join(", ", required.Where(u => !seen.Contains(u)).Select(u => u[..u.LastIndexOf('@')]));
                 Out.WriteLine($"  Waiting for the first sign-in (up to {timeout.TotalSeconds:0} s):");
-                Out.WriteLine($"    open {ExportBuilder.PbsOrigin(state.Pbs.Url)}, choose realm {state.Realm.Name}, click \"Login (OpenID redirect)\", sign in as {names} in Pocket ID");
+                Out.WriteLine($"    open {PbsAddress.OriginOf(state.Pbs.Url)}, choose realm {state.Realm.Name}, click \"Login (OpenID redirect)\", sign in as {names} in Pocket ID");
             }
 
             foreach (var line in foundBeforeAnnouncing)

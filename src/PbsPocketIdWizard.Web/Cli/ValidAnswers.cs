@@ -1,5 +1,5 @@
-using PbsPocketIdWizard.Core.Exports;
 using PbsPocketIdWizard.Core.Http;
+using PbsPocketIdWizard.Core.Pbs;
 using PbsPocketIdWizard.Core.Wizard;
 
 namespace PbsPocketIdWizard.Web.Cli;
@@ -31,9 +31,13 @@ public sealed class ValidAnswers
 
     public string RealmName => File.Realm?.Name ?? new RealmInput().Name;
 
-    /// <summary>The full PBS user ids the permissions name (name part + "@" + realm), in order, once each.</summary>
+    /// <summary>
+    /// The full PBS user ids of the run's realm that the permissions name, in order, once each: the users whose first
+    /// sign-in apply waits for (a user of another realm, such as bob@pbs, exists without one).
+    /// </summary>
     public IReadOnlyList<string> PermissionUsers =>
-        (File.Permissions ?? []).Select(p => ExportBuilder.UserId(p.User!.Trim(), RealmName)).Distinct(StringComparer.Ordinal).ToList();
+        (File.Permissions ?? []).Select(p => PbsRules.ToUserId(p.User!, RealmName))
+            .Where(id => PbsRules.RealmOf(id) == RealmName).Distinct(StringComparer.Ordinal).ToList();
 
     /// <summary>Copies the connection inputs only (addresses and credentials), e.g. to undo an older run with fresh credentials.</summary>
     public void ApplyConnectionTo(WizardState state, string? totpCode)
@@ -79,7 +83,7 @@ public sealed class ValidAnswers
 
         state.Permissions.Grants = [.. (File.Permissions ?? []).Select(p => new PermissionGrantInput
         {
-            User = ExportBuilder.UserId(p.User!.Trim(), state.Realm.Name),
+            User = PbsRules.ToUserId(p.User!, state.Realm.Name),
             Path = p.Path!.Trim(),
             Role = p.Role!.Trim(),
             Propagate = p.Propagate ?? true,

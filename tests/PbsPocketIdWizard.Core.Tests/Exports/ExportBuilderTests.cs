@@ -123,20 +123,6 @@ public sealed class ExportBuilderTests
     }
 
     [Theory]
-    [InlineData("https://pbs.example.com", "https://pbs.example.com:8007")]
-    [InlineData("https://pbs.example.com:8007/", "https://pbs.example.com:8007")]
-    [InlineData("https://pbs.example.com:443", "https://pbs.example.com")]
-    [InlineData("https://PBS.example.com:9000/#/dashboard", "https://pbs.example.com:9000")]
-    public void PbsOrigin_Address_IsOriginWithPort(string url, string expected) => Assert.Equal(expected, ExportBuilder.PbsOrigin(url));
-
-    [Theory]
-    [InlineData("alice", "PocketID", "alice@PocketID")]
-    [InlineData("alice@PocketID", "PocketID", "alice@PocketID")]
-    [InlineData("alice@example.com", "PocketID", "alice@example.com@PocketID")]
-    [InlineData("alice@pocketid", "PocketID", "alice@pocketid@PocketID")]
-    public void UserId_NameOrFullId_AppendsRealmOnce(string user, string realm, string expected) => Assert.Equal(expected, ExportBuilder.UserId(user, realm));
-
-    [Theory]
     [InlineData("alice@PocketID", "alice@PocketID")]
     [InlineData("root@pam!wizard", "'root@pam!wizard'")]
     [InlineData("it's", "'it'\\''s'")]

@@ -30,4 +30,12 @@ public sealed class PbsAddressTests
         Assert.False(PbsAddress.TryParse(typed, out _, out var error));
         Assert.NotEmpty(error);
     }
+
+    [Theory]
+    [InlineData("https://pbs.example.com", "https://pbs.example.com:8007")]
+    [InlineData("https://pbs.example.com:8007/", "https://pbs.example.com:8007")]
+    [InlineData("https://pbs.example.com:443", "https://pbs.example.com")]
+    [InlineData("https://PBS.example.com:9000", "https://pbs.example.com:9000")]
+    [InlineData(" not an address/with path ", "not an address/with path")]
+    public void OriginOf_TypedAddress_IsTheOriginOrTheTextAsTyped(string typed, string expected) => Assert.Equal(expected, PbsAddress.OriginOf(typed));
 }

@@ -45,6 +45,10 @@ public sealed class PbsRulesTests
     [InlineData("alice@PocketID", "alice@PocketID")]
     [InlineData("root@pam", "root@pam")]
     [InlineData("alice@example.com", "alice@example.com@PocketID")]
+    [InlineData("bob@pbs", "bob@pbs")]
+    [InlineData("alice@pocketid", "alice@pocketid")]
+    [InlineData("  alice  ", "alice@PocketID")]
+    [InlineData("a@b@PocketID", "a@b@PocketID")]
     public void ToUserId_AppendsTheRealmToANamePart(string user, string expected) => Assert.Equal(expected, PbsRules.ToUserId(user, "PocketID"));
 
     [Theory]
@@ -54,4 +58,109 @@ public sealed class PbsRulesTests
     [InlineData("a/b@PocketID", false)]
     [InlineData("alice", false)]
     public void IsValidUserId_FollowsPbsRules(string id, bool valid) => Assert.Equal(valid, PbsRules.IsValidUserId(id));
+
+    [Theory]
+    [InlineData("alice@PocketID", "alice", "PocketID")]
+    [InlineData("alice@example.com@PocketID", "alice@example.com", "PocketID")]
+    [InlineData("root@pam", "root", "pam")]
+    public void NameOfAndRealmOf_SplitAtTheLastAt(string id, string name, string realm)
+    {
+        Assert.Equal(name, PbsRules.NameOf(id));
+        Assert.Equal(realm, PbsRules.RealmOf(id));
+    }
+
+    [Theory]
+    [InlineData("alice@example.com", "PocketID", "alice@example.com@PocketID")]
+    [InlineData("bob", "pbs-oidc", "bob@pbs-oidc")]
+    public void SignInUserId_ClaimValue_AlwaysAppendsTheRealm(string value, string realm, string expected) =>
+        Assert.Equal(expected, PbsRules.SignInUserId(value, realm));
+
+    [Theory]
+    [InlineData("alice", null)]
+    [InlineData("bob@pbs", null)]
+    [InlineData("", "Choose the user")]
+    [InlineData("al ice", "not a PBS user id")]
+    [InlineData("a:b", "not a PBS user id")]
+    [InlineData("a/b", "not a PBS user id")]
+    [InlineData("a\u0007b", "not a PBS user id")]
+    [InlineData("abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz12345", "longer than 64")]
+    [InlineData("abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz123", null)]
+    public void UserProblem_TypedUser_JudgedOnTheUserIdItStandsFor(string user, string? problem)
+    {
+        var result = PbsRules.UserProblem(user, "PocketID");
+        if (problem is null)
+        {
+            Assert.Null(result);
+        }
+        else
+        {
+            Assert.Contains(problem, result, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("Admin", null, null)]
+    [InlineData("RemoteSyncPushOperator", null, null)]
+    [InlineData("RemoteSyncPushOperator", "3.3.0", null)]
+    [InlineData("RemoteDatastoreAdmin", "4.2.3", null)]
+    [InlineData("RemoteDatastoreAdmin", "3.2.4", "exists from PBS 3.3 on")]
+    [InlineData("RemoteDatastorePowerUser", "3.2", "exists from PBS 3.3 on")]
+    [InlineData("DatastoreBackup", "3.2.4", null)]
+    [InlineData("Administrator", null, "role id is Admin")]
+    [InlineData("admin", null, "not a PBS role")]
+    [InlineData(" Admin", null, "not a PBS role")]
+    public void RoleProblem_RoleAndVersion_KnowsWhichPbsHasIt(string role, string? version, string? problem)
+    {
+        var result = PbsRules.RoleProblem(role, version);
+        if (problem is null)
+        {
+            Assert.Null(result);
+        }
+        else
+        {
+            Assert.Contains(problem, result, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Roles_AreTheEighteenOfPbsWithTheThreePushRolesFrom33()
+    {
+        Assert.Equal(18, PbsRules.Roles.Count);
+        Assert.Equal(18, PbsRules.RoleIds.Distinct().Count());
+        Assert.Equal(["RemoteSyncPushOperator", "RemoteDatastorePowerUser", "RemoteDatastoreAdmin"],
+            PbsRules.Roles.Where(r => r.Since == new Version(3, 3)).Select(r => r.Id));
+        Assert.Equal(15, PbsRules.RolesOn("3.2.4").Count);
+    }
+
+    [Theory]
+    [InlineData("PocketID", null)]
+    [InlineData("pam", "built-in PBS realm")]
+    [InlineData("pbs", "built-in PBS realm")]
+    [InlineData("x", "2 to 32 characters")]
+    public void RealmNameProblem_Name_RejectsBadAndBuiltInNames(string name, string? problem)
+    {
+        var result = PbsRules.RealmNameProblem(name);
+        if (problem is null)
+        {
+            Assert.Null(result);
+        }
+        else
+        {
+            Assert.Contains(problem, result, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("username", "preferred_username")]
+    [InlineData("email", "email")]
+    [InlineData("subject", "sub")]
+    public void ClaimFor_UsernameClaimSetting_IsTheOidcClaimPbsReads(string setting, string claim) =>
+        Assert.Equal(claim, PbsRules.ClaimFor(setting));
+
+    [Theory]
+    [InlineData("openid profile email groups", true)]
+    [InlineData("openid,profile;email", true)]
+    [InlineData("", false)]
+    [InlineData("open id!", false)]
+    public void IsValidScopeList_FollowsPbsSplitting(string scopes, bool valid) => Assert.Equal(valid, PbsRules.IsValidScopeList(scopes));
 }

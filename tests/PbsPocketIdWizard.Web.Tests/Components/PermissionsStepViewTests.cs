@@ -41,11 +41,24 @@ public sealed class PermissionsStepViewTests : WizardBunitContext
     }
 
     [Fact]
-    public void KnownRoles_ListAdminAsAdministrator()
+    public void KnownRolesOn_UnknownVersion_ListAdminAsAdministratorAndAllEighteen()
     {
-        var admin = WizardLookups.KnownRoles[0];
+        var roles = WizardLookups.KnownRolesOn(null);
 
-        Assert.Equal("Admin — Administrator", admin.Label);
-        Assert.DoesNotContain(WizardLookups.KnownRoles, r => r.RoleId == "Administrator");
+        Assert.Equal("Admin — Administrator", roles[0].Label);
+        Assert.DoesNotContain(roles, r => r.RoleId == "Administrator");
+        Assert.Equal(18, roles.Count);
+    }
+
+    [Theory]
+    [InlineData("3.2.4", 15)]
+    [InlineData("3.3.0", 18)]
+    [InlineData("4.2.3", 18)]
+    public void KnownRolesOn_PbsVersion_OffersOnlyTheRolesThatVersionHas(string version, int count)
+    {
+        var roles = WizardLookups.KnownRolesOn(version);
+
+        Assert.Equal(count, roles.Count);
+        Assert.Equal(count == 18, roles.Any(r => r.RoleId == "RemoteSyncPushOperator"));
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Components.Forms;
+using PbsPocketIdWizard.Core.PocketId;
 using PbsPocketIdWizard.Core.Wizard;
 
 namespace PbsPocketIdWizard.Web.Components.Wizard;
@@ -6,10 +7,11 @@ namespace PbsPocketIdWizard.Web.Components.Wizard;
 /// <summary>The optional OIDC client logo: which files Pocket ID takes, reading one from the browser, and its preview.</summary>
 public static class LogoFile
 {
-    /// <summary>Pocket ID's limit for a client logo.</summary>
-    public const long MaxBytes = 2 * 1024 * 1024;
+    /// <summary>Pocket ID's limit for a client logo (PocketIdClientRules).</summary>
+    public const long MaxBytes = PocketIdClientRules.MaxLogoBytes;
 
-    public const string Accept = ".png,.svg,.jpg,.jpeg,.webp";
+    /// <summary>The file picker's filter: the offered logo types.</summary>
+    public static readonly string Accept = string.Join(",", PocketIdClientRules.LogoExtensions.Select(e => "." + e));
 
     public static string? MediaType(string fileName) => Path.GetExtension(fileName).ToLowerInvariant() switch
     {
@@ -29,9 +31,14 @@ public static class LogoFile
     /// <summary>Reads the chosen file into the input; returns what is wrong with it instead, or null.</summary>
     public static async Task<string?> ReadIntoAsync(IBrowserFile file, OidcClientInput input, CancellationToken cancellationToken)
     {
-        if (file.Size > MaxBytes || MediaType(file.Name) is null)
+        if (!PocketIdClientRules.IsLogoFileName(file.Name))
         {
-            return "Choose a PNG, SVG, JPG or WEBP file of at most 2 MiB.";
+            return PocketIdClientRules.LogoTypeMessage;
+        }
+
+        if (!PocketIdClientRules.IsLogoSizeAllowed(file.Size))
+        {
+            return PocketIdClientRules.LogoSizeMessage;
         }
 
         using var buffer = new MemoryStream();

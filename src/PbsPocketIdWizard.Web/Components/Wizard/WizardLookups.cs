@@ -1,5 +1,6 @@
 using System.Text.Json;
 using PbsPocketIdWizard.Core.Http;
+using PbsPocketIdWizard.Core.Pbs;
 using PbsPocketIdWizard.Core.Pbs.Models;
 using PbsPocketIdWizard.Core.Wizard;
 
@@ -23,25 +24,9 @@ public sealed record RoleOption(string RoleId, string Comment)
 /// </summary>
 public sealed class WizardLookups(ApiClientFactory clients)
 {
-    /// <summary>PBS's built-in roles with their comments (pbs-api.md §6.4); shown until PBS itself has answered.</summary>
-    public static readonly IReadOnlyList<RoleOption> KnownRoles =
-    [
-        new("Admin", "Administrator"),
-        new("Audit", "Auditor"),
-        new("NoAccess", "Disable Access"),
-        new("DatastoreAdmin", "Datastore Administrator"),
-        new("DatastoreReader", "Datastore Reader (inspect datastore content and do restores)"),
-        new("DatastoreBackup", "Datastore Backup (backup and restore owned backups)"),
-        new("DatastorePowerUser", "Datastore PowerUser (backup, restore and prune owned backup)"),
-        new("DatastoreAudit", "Datastore Auditor"),
-        new("RemoteAudit", "Remote Auditor"),
-        new("RemoteAdmin", "Remote Administrator"),
-        new("RemoteSyncOperator", "Synchronization Operator"),
-        new("TapeAudit", "Tape Auditor"),
-        new("TapeAdmin", "Tape Administrator"),
-        new("TapeOperator", "Tape Operator"),
-        new("TapeReader", "Tape Reader"),
-    ];
+    /// <summary>PBS's built-in roles this PBS version has, with their comments; shown until PBS itself has answered.</summary>
+    public static IReadOnlyList<RoleOption> KnownRolesOn(string? pbsVersion) =>
+        PbsRules.RolesOn(pbsVersion).Select(r => new RoleOption(r.Id, r.Comment)).ToList();
 
     /// <summary>The ACL path families PBS knows (pbs-api.md §6.3); datastores and namespaces come from the server.</summary>
     public static readonly IReadOnlyList<PermissionPathOption> FixedPaths =
@@ -81,18 +66,10 @@ public sealed class WizardLookups(ApiClientFactory clients)
 
         var preview = await clients.CreatePocketId(state.PocketId)
             .PreviewClaimsAsync(state.Results.ClientId, pocketIdUserId, "openid profile email", cancellationToken);
-        var claim = ClaimFor(state.Realm.UsernameClaim);
+        var claim = PbsRules.ClaimFor(state.Realm.UsernameClaim);
         var value = Find(preview.IdToken, claim) ?? Find(preview.UserInfo, claim);
-        return string.IsNullOrWhiteSpace(value) ? null : $"{value}@{state.Realm.Name}";
+        return string.IsNullOrWhiteSpace(value) ? null : PbsRules.SignInUserId(value, state.Realm.Name);
     }
-
-    /// <summary>The OIDC claim PBS reads for a username-claim setting.</summary>
-    public static string ClaimFor(string usernameClaim) => usernameClaim switch
-    {
-        "email" => "email",
-        "subject" => "sub",
-        _ => "preferred_username",
-    };
 
     public async Task<IReadOnlyList<PermissionPathOption>> PermissionPathsAsync(WizardState state, CancellationToken cancellationToken)
     {
