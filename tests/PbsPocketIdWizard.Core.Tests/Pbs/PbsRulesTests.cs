@@ -134,8 +134,8 @@ public sealed class PbsRulesTests
 
     [Theory]
     [InlineData("PocketID", null)]
-    [InlineData("pam", "built-in PBS realm")]
-    [InlineData("pbs", "built-in PBS realm")]
+    [InlineData("pam", "built-in pam realm")]
+    [InlineData("pbs", "built-in pbs realm")]
     [InlineData("x", "2 to 32 characters")]
     public void RealmNameProblem_Name_RejectsBadAndBuiltInNames(string name, string? problem)
     {
