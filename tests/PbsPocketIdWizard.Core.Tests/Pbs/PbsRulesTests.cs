@@ -29,15 +29,7 @@ public sealed class PbsRulesTests
     [InlineData("datastore", "must start with")]
     public void AclPathProblem_FollowsTheGrammar(string path, string? problem)
     {
-        var result = PbsRules.AclPathProblem(path);
-        if (problem is null)
-        {
-            Assert.Null(result);
-        }
-        else
-        {
-            Assert.Contains(problem, result, StringComparison.Ordinal);
-        }
+        AssertProblem(problem, PbsRules.AclPathProblem(path));
     }
 
     [Theory]
@@ -87,15 +79,7 @@ public sealed class PbsRulesTests
     [InlineData("abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz123", null)]
     public void UserProblem_TypedUser_JudgedOnTheUserIdItStandsFor(string user, string? problem)
     {
-        var result = PbsRules.UserProblem(user, "PocketID");
-        if (problem is null)
-        {
-            Assert.Null(result);
-        }
-        else
-        {
-            Assert.Contains(problem, result, StringComparison.Ordinal);
-        }
+        AssertProblem(problem, PbsRules.UserProblem(user, "PocketID"));
     }
 
     [Theory]
@@ -111,15 +95,7 @@ public sealed class PbsRulesTests
     [InlineData(" Admin", null, "not a PBS role")]
     public void RoleProblem_RoleAndVersion_KnowsWhichPbsHasIt(string role, string? version, string? problem)
     {
-        var result = PbsRules.RoleProblem(role, version);
-        if (problem is null)
-        {
-            Assert.Null(result);
-        }
-        else
-        {
-            Assert.Contains(problem, result, StringComparison.Ordinal);
-        }
+        AssertProblem(problem, PbsRules.RoleProblem(role, version));
     }
 
     [Fact]
@@ -139,15 +115,7 @@ public sealed class PbsRulesTests
     [InlineData("x", "2 to 32 characters")]
     public void RealmNameProblem_Name_RejectsBadAndBuiltInNames(string name, string? problem)
     {
-        var result = PbsRules.RealmNameProblem(name);
-        if (problem is null)
-        {
-            Assert.Null(result);
-        }
-        else
-        {
-            Assert.Contains(problem, result, StringComparison.Ordinal);
-        }
+        AssertProblem(problem, PbsRules.RealmNameProblem(name));
     }
 
     [Theory]
@@ -163,4 +131,17 @@ public sealed class PbsRulesTests
     [InlineData("", false)]
     [InlineData("open id!", false)]
     public void IsValidScopeList_FollowsPbsSplitting(string scopes, bool valid) => Assert.Equal(valid, PbsRules.IsValidScopeList(scopes));
+
+    /// <summary>A rule's verdict: no problem expected, or one that says the expected words.</summary>
+    private static void AssertProblem(string? expected, string? actual)
+    {
+        if (expected is null)
+        {
+            Assert.Null(actual);
+        }
+        else
+        {
+            Assert.Contains(expected, actual, StringComparison.Ordinal);
+        }
+    }
 }
