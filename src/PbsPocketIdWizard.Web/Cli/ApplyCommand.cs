@@ -1,4 +1,3 @@
-using System.Globalization;
 using PbsPocketIdWizard.Core.Pbs;
 using PbsPocketIdWizard.Core.Wizard;
 
@@ -10,41 +9,24 @@ namespace PbsPocketIdWizard.Web.Cli;
 /// </summary>
 internal sealed class ApplyCommand(EngineCommandContext context, TimeSpan signInGracePeriod)
 {
-    public const int DefaultWaitTimeoutSeconds = 900;
-
     private TextWriter Out => context.Out;
 
-    public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    public async Task<int> RunAsync(ApplyOptions options, CancellationToken cancellationToken)
     {
-        var options = CliArguments.Parse(args, ["--answers", "--data-dir", "--wait-timeout", "--totp"], ["--yes"]);
-        options.Require("--answers");
-        var waitTimeout = TimeSpan.FromSeconds(DefaultWaitTimeoutSeconds);
-        if (options.Value("--wait-timeout") is { } timeoutText)
-        {
-            if (double.TryParse(timeoutText, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0)
-            {
-                waitTimeout = TimeSpan.FromSeconds(seconds);
-            }
-            else
-            {
-                options.Errors.Add("--wait-timeout: must be a number of seconds greater than 0");
-            }
-        }
-
-        if (!context.TryLoadAnswers(options, requireSecrets: true, out var answers))
+        if (!context.TryLoadAnswers(options.AnswersPath, requireSecrets: true, out var answers))
         {
             return CliExitCodes.InvalidAnswers;
         }
 
         try
         {
-            await using var services = context.BuildServices(context.DataDirectory(options));
+            await using var services = context.BuildServices(context.DataDirectory(options.DataDirectory));
             await using var scope = services.CreateAsyncScope();
             var session = scope.ServiceProvider.GetRequiredService<WizardSession>();
             await session.LoadOrStartAsync(cancellationToken);
             context.Attach(session.State);
             var resumed = session.State.Statuses.Values.Any(s => s != StepStatus.NotStarted);
-            answers.ApplyTo(session.State, options.Value("--totp"));
+            answers.ApplyTo(session.State, options.Totp);
             foreach (var step in session.Steps)
             {
                 session.NotifyInputsChanged(step.Id);
@@ -66,7 +48,7 @@ internal sealed class ApplyCommand(EngineCommandContext context, TimeSpan signIn
                 }
             }
 
-            if (!options.Flag("--yes") && context.Console.IsInteractive)
+            if (!options.Yes && context.Console.IsInteractive)
             {
                 var preview = await session.PlanAllAsync(cancellationToken);
                 if (preview.FirstOrDefault(p => p.Failure is not null) is { Failure: { } failure } failed)
@@ -84,7 +66,7 @@ internal sealed class ApplyCommand(EngineCommandContext context, TimeSpan signIn
             }
 
             var signIn = new SignInWait(context, scope.ServiceProvider.GetService<WatchForUsers>(), signInGracePeriod);
-            return await RunAllStepsAsync(session, answers, signIn, waitTimeout, options.Value("--totp") is null, cancellationToken);
+            return await RunAllStepsAsync(session, answers, signIn, options.WaitTimeout, options.Totp is null, cancellationToken);
         }
         finally
         {

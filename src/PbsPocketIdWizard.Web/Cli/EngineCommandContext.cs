@@ -34,19 +34,14 @@ public sealed class EngineCommandContext
     public void Attach(WizardState state) => _state = state;
 
     /// <summary>--data-dir, else Wizard__DataDirectory, else the default.</summary>
-    public string DataDirectory(CliArguments options) => options.Value("--data-dir") ?? CliHost.DefaultDataDirectory(Console);
+    public string DataDirectory(string? dataDirectoryOption) => dataDirectoryOption ?? CliHost.DefaultDataDirectory(Console);
 
     public ServiceProvider BuildServices(string? dataDirectory) => CliHost.Build(Console, dataDirectory, ConfigureServices);
 
-    public bool TryLoadAnswers(CliArguments options, bool requireSecrets, [NotNullWhen(true)] out ValidAnswers? answers)
+    public bool TryLoadAnswers(string answersPath, bool requireSecrets, [NotNullWhen(true)] out ValidAnswers? answers)
     {
         answers = null;
-        if (!ReportArgumentErrors(options))
-        {
-            return false;
-        }
-
-        var (loaded, errors) = AnswersReader.Load(options.Value("--answers")!, Console.Environment, requireSecrets);
+        var (loaded, errors) = AnswersReader.Load(answersPath, Console.Environment, requireSecrets);
         if (loaded is null)
         {
             PrintAnswerErrors(errors);
@@ -69,22 +64,6 @@ public sealed class EngineCommandContext
         }
 
         return true;
-    }
-
-    public bool ReportArgumentErrors(CliArguments options)
-    {
-        if (options.Errors.Count == 0)
-        {
-            return true;
-        }
-
-        foreach (var error in options.Errors)
-        {
-            Err.WriteLine(error);
-        }
-
-        Err.Flush();
-        return false;
     }
 
     /// <summary>The steps' own pure checks, before any server is touched; their errors are answer errors (exit 2).</summary>

@@ -1,19 +1,9 @@
 namespace PbsPocketIdWizard.Web.Cli;
 
-/// <summary>plan | apply | status | undo | export: the engine without a browser (see <see cref="EngineCommandRunner"/>).</summary>
+/// <summary>Runs an engine command in this process: the real console, and Ctrl+C stops it cleanly (exit 130).</summary>
 public static class EngineCommands
 {
-    public static Task<int> PlanAsync(string[] args) => RunAsync((runner, ct) => runner.PlanAsync(args, ct));
-
-    public static Task<int> ApplyAsync(string[] args) => RunAsync((runner, ct) => runner.ApplyAsync(args, ct));
-
-    public static Task<int> StatusAsync(string[] args) => RunAsync((runner, ct) => runner.StatusAsync(args, ct));
-
-    public static Task<int> UndoAsync(string[] args) => RunAsync((runner, ct) => runner.UndoAsync(args, ct));
-
-    public static Task<int> ExportAsync(string[] args) => RunAsync((runner, ct) => runner.ExportAsync(args, ct));
-
-    private static async Task<int> RunAsync(Func<EngineCommandRunner, CancellationToken, Task<int>> command)
+    public static async Task<int> RunAsync(Func<EngineCommandRunner, CancellationToken, Task<int>> command)
     {
         using var interrupted = new CancellationTokenSource();
         void OnCancel(object? sender, ConsoleCancelEventArgs e)

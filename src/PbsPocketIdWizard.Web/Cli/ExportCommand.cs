@@ -7,24 +7,16 @@ namespace PbsPocketIdWizard.Web.Cli;
 /// <summary>`export`: the equivalent proxmox-backup-manager commands and Pocket ID API calls, or a JSON report; no secrets.</summary>
 internal sealed class ExportCommand(EngineCommandContext context)
 {
-    public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    public async Task<int> RunAsync(ExportOptions options, CancellationToken cancellationToken)
     {
-        var options = CliArguments.Parse(args, ["--answers", "--format", "--data-dir"], []);
-        options.Require("--answers");
-        var format = options.Value("--format") ?? "cli";
-        if (format is not ("cli" or "json"))
-        {
-            options.Errors.Add("--format: must be cli or json");
-        }
-
-        if (!context.TryLoadAnswers(options, requireSecrets: false, out var answers))
+        if (!context.TryLoadAnswers(options.AnswersPath, requireSecrets: false, out var answers))
         {
             return CliExitCodes.InvalidAnswers;
         }
 
         // The newest run that was not undone supplies what only a run knows (client id, issuer, journal); else answers alone.
         var state = new WizardState();
-        var dataDirectory = context.DataDirectory(options);
+        var dataDirectory = context.DataDirectory(options.DataDirectory);
         if (File.Exists(Path.Combine(dataDirectory, SqliteWizardStore.DatabaseFileName)))
         {
             await using var services = context.BuildServices(dataDirectory);
@@ -35,7 +27,7 @@ internal sealed class ExportCommand(EngineCommandContext context)
         context.Attach(state);
         answers.ApplyTo(state, null);
         WizardSecrets.Wipe(state);
-        context.Out.Write(format == "json" ? ExportBuilder.JsonReport(state) + Environment.NewLine : ExportBuilder.CliScript(state));
+        context.Out.Write(options.Format == "json" ? ExportBuilder.JsonReport(state) + Environment.NewLine : ExportBuilder.CliScript(state));
         context.Out.Flush();
         return CliExitCodes.Done;
     }

@@ -1,3 +1,5 @@
+using System.CommandLine;
+
 namespace PbsPocketIdWizard.Web.Cli;
 
 /// <summary>`healthcheck [--url URL]`: exit 0 only when the app's /health answers 200 within 5 s (the container HEALTHCHECK, no curl needed).</summary>
@@ -7,34 +9,30 @@ public static class HealthcheckCommand
 
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
-    public static async Task<int> RunAsync(string[] args)
+    /// <summary>The verb and its option; <paramref name="check"/> gets the /health address (the process: <see cref="CheckAsync"/>).</summary>
+    public static Command Verb(Func<Uri, CancellationToken, Task<bool>> check)
     {
-        var baseUrl = DefaultUrl;
-        for (var i = 0; i < args.Length; i++)
+        var url = new Option<string>("--url")
         {
-            if (args[i] == "--url" && i + 1 < args.Length)
-            {
-                baseUrl = args[++i];
-            }
-            else if (args[i].StartsWith("--url=", StringComparison.Ordinal))
-            {
-                baseUrl = args[i]["--url=".Length..];
-            }
-            else
-            {
-                await Console.Error.WriteLineAsync($"healthcheck: unknown argument '{args[i]}'. Usage: healthcheck [--url {DefaultUrl}]");
-                return 2;
-            }
-        }
-
-        if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var baseUri) || (baseUri.Scheme != Uri.UriSchemeHttp && baseUri.Scheme != Uri.UriSchemeHttps))
+            Description = "The wizard's address.",
+            HelpName = "URL",
+            DefaultValueFactory = _ => DefaultUrl,
+        };
+        url.Validators.Add(result =>
         {
-            await Console.Error.WriteLineAsync($"healthcheck: '{baseUrl}' is not an http(s) address.");
-            return 2;
-        }
-
-        return await CheckAsync(new Uri(baseUri, "/health"), CancellationToken.None) ? 0 : 1;
+            if (BaseUri(result.GetValueOrDefault<string>()) is null)
+            {
+                result.AddError($"--url: '{result.GetValueOrDefault<string>()}' is not an http(s) address");
+            }
+        });
+        var command = new Command("healthcheck", "Exit 0 only when the wizard's /health answers 200 within 5 s (the container's health check).") { url };
+        command.SetAction(async (result, cancellationToken) =>
+            await check(new Uri(BaseUri(result.GetRequiredValue(url))!, "/health"), cancellationToken) ? 0 : 1);
+        return command;
     }
+
+    private static Uri? BaseUri(string? url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) ? uri : null;
 
     public static async Task<bool> CheckAsync(Uri healthUri, CancellationToken cancellationToken)
     {

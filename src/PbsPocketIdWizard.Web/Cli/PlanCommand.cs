@@ -16,11 +16,9 @@ internal sealed class PlanCommand(EngineCommandContext context)
 
     private TextWriter Out => context.Out;
 
-    public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    public async Task<int> RunAsync(PlanOptions options, CancellationToken cancellationToken)
     {
-        var options = CliArguments.Parse(args, ["--answers", "--totp"], ["--json"]);
-        options.Require("--answers");
-        if (!context.TryLoadAnswers(options, requireSecrets: true, out var answers))
+        if (!context.TryLoadAnswers(options.AnswersPath, requireSecrets: true, out var answers))
         {
             return CliExitCodes.InvalidAnswers;
         }
@@ -33,7 +31,7 @@ internal sealed class PlanCommand(EngineCommandContext context)
             var session = scope.ServiceProvider.GetRequiredService<WizardSession>();
             await session.LoadOrStartAsync(cancellationToken);
             context.Attach(session.State);
-            answers.ApplyTo(session.State, options.Value("--totp"));
+            answers.ApplyTo(session.State, options.Totp);
             if (!context.CheckSteps(session))
             {
                 return CliExitCodes.InvalidAnswers;
@@ -47,7 +45,7 @@ internal sealed class PlanCommand(EngineCommandContext context)
             }
 
             var changes = preview.AllChanges();
-            if (options.Flag("--json"))
+            if (options.Json)
             {
                 Out.WriteLine(JsonSerializer.Serialize(new PlanJson(changes.Select(c => new PlanJsonChange(c.Change.Kind, c.Change.Resource, c.Change.Description)).ToList()), PlanJsonOptions));
             }

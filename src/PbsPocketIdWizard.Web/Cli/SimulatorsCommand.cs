@@ -1,3 +1,5 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
@@ -11,22 +13,49 @@ public static class SimulatorsCommand
     public const int DefaultPbsPort = 18007;
     public const int DefaultPocketIdPort = 11411;
 
-    public const string Usage = """
-        Usage: PbsPocketIdWizard.Web simulators [--pbs-port N] [--pocket-id-port N] [--pbs-root-password PW]
-                                                [--pocket-id-api-key KEY] [--pocket-id-version V] [--pbs-version V]
-                                                [--host 127.0.0.1] [--public-host NAME]
+    /// <summary>The verb, its options and their checks; <paramref name="run"/> gets the options (the process: <see cref="RunAsync(SimulatorServersOptions)"/>).</summary>
+    public static Command Verb(Func<SimulatorServersOptions, Task<int>> run)
+    {
+        var pbsPort = Port("--pbs-port", "PBS simulator HTTPS port (0 = any free port).", DefaultPbsPort);
+        var pocketIdPort = Port("--pocket-id-port", "Pocket ID simulator HTTP port (0 = any free port).", DefaultPocketIdPort);
+        var rootPassword = Text("--pbs-root-password", "PW", "root@pam password (generated and printed once when omitted).");
+        var apiKey = Text("--pocket-id-api-key", "KEY", "Pocket ID admin API key (generated and printed once when omitted).");
+        var pbsVersion = Version("--pbs-version", "PBS version to imitate (default 4.2.3; e.g. 3.2.4 has no realm 'default' flag).");
+        var pocketIdVersion = Version("--pocket-id-version", "Pocket ID version to imitate (default: the simulator's newest profile).");
+        var host = Text("--host", "ADDRESS", "Bind address (default 127.0.0.1).");
+        var publicHost = Text("--public-host", "NAME", "Host name or IP a browser uses for both servers (default: --host).");
+        var command = new Command("simulators", "Run the PBS and Pocket ID simulators standalone until Ctrl+C or SIGTERM.")
+        {
+            pbsPort, pocketIdPort, rootPassword, apiKey, pbsVersion, pocketIdVersion, host, publicHost,
+        };
+        command.Validators.Add(result =>
+        {
+            // A port that is not a number was reported by its own option already.
+            if (PortOf(result, pbsPort) is { } pbs and not 0 && pbs == PortOf(result, pocketIdPort))
+            {
+                result.AddError("--pbs-port and --pocket-id-port must differ");
+            }
+        });
+        command.SetAction(result =>
+        {
+            var options = new SimulatorServersOptions
+            {
+                PbsPort = result.GetValue(pbsPort),
+                PocketIdPort = result.GetValue(pocketIdPort),
+                PbsRootPassword = result.GetValue(rootPassword),
+                PocketIdApiKey = result.GetValue(apiKey),
+                PbsVersion = result.GetValue(pbsVersion),
+                PocketIdVersion = result.GetValue(pocketIdVersion),
+                PublicHost = result.GetValue(publicHost),
+            };
+            options.Host = result.GetValue(host) ?? options.Host;
+            return run(options);
+        });
+        return command;
+    }
 
-          --pbs-port N             PBS simulator HTTPS port (default 18007; 0 = any free port)
-          --pocket-id-port N       Pocket ID simulator HTTP port (default 11411; 0 = any free port)
-          --pbs-root-password PW   root@pam password (generated and printed once when omitted)
-          --pocket-id-api-key KEY  Pocket ID admin API key (generated and printed once when omitted)
-          --pbs-version V          PBS version to imitate (default 4.2.3; e.g. 3.2.4 has no realm 'default' flag)
-          --pocket-id-version V    Pocket ID version to imitate (default: the simulator's newest profile)
-          --host ADDRESS           bind address (default 127.0.0.1)
-          --public-host NAME       host name or IP a browser uses for both servers (default: --host)
-        """;
-
-    public static async Task<int> RunAsync(string[] args)
+    /// <summary>Runs until Ctrl+C or SIGTERM, on the process's console.</summary>
+    public static async Task<int> RunAsync(SimulatorServersOptions options)
     {
         using var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
@@ -39,26 +68,13 @@ public static class SimulatorsCommand
             context.Cancel = true;
             stop.Cancel();
         });
-        return await RunAsync(args, Console.Out, Console.Error, stop.Token);
+        return await RunAsync(options, Console.Out, Console.Error, stop.Token);
     }
 
     /// <summary>Testable core: runs until <paramref name="stop"/> fires; <paramref name="started"/> sees the running servers.</summary>
     internal static async Task<int> RunAsync(
-        string[] args, TextWriter stdout, TextWriter stderr, CancellationToken stop, Func<SimulatorServers, Task>? started = null)
+        SimulatorServersOptions options, TextWriter stdout, TextWriter stderr, CancellationToken stop, Func<SimulatorServers, Task>? started = null)
     {
-        if (args.Any(a => a is "--help" or "-h"))
-        {
-            await stdout.WriteLineAsync(Usage);
-            return 0;
-        }
-
-        if (Parse(args, out var error) is not { } options)
-        {
-            await stderr.WriteLineAsync($"simulators: {error}");
-            await stderr.WriteLineAsync(Usage);
-            return 2;
-        }
-
         SimulatorServers servers;
         try
         {
@@ -112,88 +128,57 @@ public static class SimulatorsCommand
         return 0;
     }
 
-    internal static SimulatorServersOptions? Parse(string[] args, out string? error)
+    private static Option<int> Port(string name, string description, int defaultPort) => new(name)
     {
-        var options = new SimulatorServersOptions { PbsPort = DefaultPbsPort, PocketIdPort = DefaultPocketIdPort };
-        error = null;
-        for (var i = 0; i < args.Length; i++)
+        Description = description,
+        HelpName = "N",
+        DefaultValueFactory = _ => defaultPort,
+        CustomParser = result =>
         {
-            var name = args[i];
-            string? value;
-            var eq = name.IndexOf('=', StringComparison.Ordinal);
-            if (name.StartsWith("--", StringComparison.Ordinal) && eq > 0)
+            var value = result.Tokens.Single().Value;
+            if (TryPort(value, out var port))
             {
-                value = name[(eq + 1)..];
-                name = name[..eq];
-            }
-            else if (i + 1 < args.Length)
-            {
-                value = args[++i];
-            }
-            else
-            {
-                value = null;
+                return port;
             }
 
-            if (value is null || (value.Length == 0 && name is not "--pocket-id-version" and not "--pbs-version"))
-            {
-                error = name.StartsWith("--", StringComparison.Ordinal) && IsKnown(name) ? $"{name} needs a value" : $"unknown argument '{name}'";
-                return null;
-            }
+            result.AddError($"{name}: '{value}' is not a port number (0-65535)");
+            return default;
+        },
+    };
 
-            switch (name)
-            {
-                case "--pbs-port" when TryPort(value, out var port):
-                    options.PbsPort = port;
-                    break;
-                case "--pocket-id-port" when TryPort(value, out var port):
-                    options.PocketIdPort = port;
-                    break;
-                case "--pbs-port" or "--pocket-id-port":
-                    error = $"{name}: '{value}' is not a port number (0-65535)";
-                    return null;
-                case "--pbs-root-password":
-                    options.PbsRootPassword = value;
-                    break;
-                case "--pocket-id-api-key":
-                    options.PocketIdApiKey = value;
-                    break;
-                case "--pocket-id-version" when IsVersion(value):
-                    options.PocketIdVersion = value;
-                    break;
-                case "--pbs-version" when IsVersion(value):
-                    options.PbsVersion = value;
-                    break;
-                case "--pocket-id-version" or "--pbs-version":
-                    error = $"{name}: '{value}' is not a version like 4.2.3";
-                    return null;
-                case "--host":
-                    options.Host = value;
-                    break;
-                case "--public-host":
-                    options.PublicHost = value;
-                    break;
-                default:
-                    error = $"unknown argument '{name}'";
-                    return null;
-            }
-        }
-
-        if (options.PbsPort != 0 && options.PbsPort == options.PocketIdPort)
-        {
-            error = "--pbs-port and --pocket-id-port must differ";
-            return null;
-        }
-
-        return options;
-    }
-
-    private static bool IsKnown(string name) => name is "--pbs-port" or "--pocket-id-port" or "--pbs-root-password" or "--pocket-id-api-key"
-        or "--pocket-id-version" or "--pbs-version" or "--host" or "--public-host";
+    /// <summary>The port given or the default; null when what was given is not a port.</summary>
+    private static int? PortOf(CommandResult command, Option<int> option) =>
+        command.GetResult(option) is { Tokens: [var token] } ? (TryPort(token.Value, out var port) ? port : null) : option.GetDefaultValue() as int?;
 
     private static bool TryPort(string value, out int port) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out port) && port <= 65535;
 
-    private static bool IsVersion(string value) =>
-        Version.TryParse(value.TrimStart('v', 'V'), out var version) && version.Build >= 0;
+    /// <summary>A text option that must not be empty.</summary>
+    private static Option<string?> Text(string name, string helpName, string description)
+    {
+        var option = new Option<string?>(name) { Description = description, HelpName = helpName };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { Length: 0 })
+            {
+                result.AddError($"{name} needs a value");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>A version such as 4.2.3 (a leading v is allowed).</summary>
+    private static Option<string?> Version(string name, string description)
+    {
+        var option = new Option<string?>(name) { Description = description, HelpName = "V" };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } value
+                && !(global::System.Version.TryParse(value.TrimStart('v', 'V'), out var version) && version.Build >= 0))
+            {
+                result.AddError($"{name}: '{value}' is not a version like 4.2.3");
+            }
+        });
+        return option;
+    }
 }

@@ -8,15 +8,9 @@ internal sealed class StatusCommand(EngineCommandContext context)
 {
     private TextWriter Out => context.Out;
 
-    public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    public async Task<int> RunAsync(StatusOptions options, CancellationToken cancellationToken)
     {
-        var options = CliArguments.Parse(args, ["--data-dir"], []);
-        if (!context.ReportArgumentErrors(options))
-        {
-            return CliExitCodes.InvalidAnswers;
-        }
-
-        var dataDirectory = context.DataDirectory(options);
+        var dataDirectory = context.DataDirectory(options.DataDirectory);
         if (!File.Exists(Path.Combine(dataDirectory, SqliteWizardStore.DatabaseFileName)))
         {
             Out.WriteLine($"No runs yet in {Path.GetFullPath(dataDirectory)}.");

@@ -10,16 +10,14 @@ internal sealed class UndoCommand(EngineCommandContext context)
 
     private TextWriter Err => context.Err;
 
-    public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    public async Task<int> RunAsync(UndoOptions options, CancellationToken cancellationToken)
     {
-        var options = CliArguments.Parse(args, ["--answers", "--data-dir", "--totp"], ["--yes"]);
-        options.Require("--answers");
-        if (!context.TryLoadAnswers(options, requireSecrets: true, out var answers))
+        if (!context.TryLoadAnswers(options.AnswersPath, requireSecrets: true, out var answers))
         {
             return CliExitCodes.InvalidAnswers;
         }
 
-        var dataDirectory = context.DataDirectory(options);
+        var dataDirectory = context.DataDirectory(options.DataDirectory);
         if (!File.Exists(Path.Combine(dataDirectory, SqliteWizardStore.DatabaseFileName)))
         {
             Out.WriteLine($"Nothing to undo: no runs in {Path.GetFullPath(dataDirectory)}.");
@@ -55,7 +53,7 @@ internal sealed class UndoCommand(EngineCommandContext context)
             }
         }
 
-        if (!options.Flag("--yes"))
+        if (!options.Yes)
         {
             if (!context.Console.IsInteractive)
             {
@@ -77,7 +75,7 @@ internal sealed class UndoCommand(EngineCommandContext context)
             var session = scope.ServiceProvider.GetRequiredService<WizardSession>();
             await session.LoadRunAsync(run.RunId, cancellationToken);
             context.Attach(session.State);
-            answers.ApplyConnectionTo(session.State, options.Value("--totp"));
+            answers.ApplyConnectionTo(session.State, options.Totp);
             var outcome = await session.UndoAsync(cancellationToken);
             if (outcome.Succeeded)
             {

@@ -36,17 +36,19 @@ public sealed class CliSimulatorFlowTests : IAsyncLifetime
         _dir.Dispose();
     }
 
-    private static async Task<(int Exit, string Out, string Err)> RunAsync(Func<EngineCommandRunner, Task<int>> command, LockedStringWriter? stdout = null)
+    /// <summary>Runs the executable's command line (verb first) against the simulators.</summary>
+    private static async Task<(int Exit, string Out, string Err)> RunAsync(string[] args, LockedStringWriter? stdout = null)
     {
         stdout ??= new LockedStringWriter();
         var stderr = new LockedStringWriter();
         var console = new CliConsole(stdout, stderr, new StringReader(string.Empty), false, _ => null);
-        var exit = await command(new EngineCommandRunner(console));
+        var exit = await CliCommandLine.InvokeAsync(
+            CliActions.Process with { Engine = command => command(new EngineCommandRunner(console), CancellationToken.None) }, args, stdout, stderr, CancellationToken.None);
         return (exit, stdout.ToString(), stderr.ToString());
     }
 
     private Task<(int Exit, string Out, string Err)> ApplyAsync(int waitSeconds, LockedStringWriter? stdout = null) =>
-        RunAsync(r => r.ApplyAsync(["--answers", _answers, "--data-dir", DataDir, "--yes", "--wait-timeout", waitSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)], CancellationToken.None), stdout);
+        RunAsync(["apply", "--answers", _answers, "--data-dir", DataDir, "--yes", "--wait-timeout", waitSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)], stdout);
 
     /// <summary>Runs apply and, when it prints the pause line, plays alice at the PBS login page (a real round trip).</summary>
     private async Task<((int Exit, string Out, string Err) Apply, SignInResult? SignIn)> ApplyWithSignInAsync()
@@ -65,7 +67,7 @@ public sealed class CliSimulatorFlowTests : IAsyncLifetime
     [Fact]
     public async Task Cli_FullFlowAgainstSimulators_PlanApplyWithSignInReapplyUndoAndNoSecretsAnywhere()
     {
-        var plan = await RunAsync(r => r.PlanAsync(["--answers", _answers, "--json"], CancellationToken.None));
+        var plan = await RunAsync(["plan", "--answers", _answers, "--json"]);
         Assert.True(plan.Exit == CliExitCodes.Done, plan.Err);
         using (var doc = JsonDocument.Parse(plan.Out))
         {
@@ -81,7 +83,7 @@ public sealed class CliSimulatorFlowTests : IAsyncLifetime
             Assert.Contains(changes, c => c is { Kind: "Create", Resource: "PBS user", Description: "alice@PocketID — PBS creates it at the first sign-in (autocreate)" });
         }
 
-        var table = await RunAsync(r => r.PlanAsync(["--answers", _answers], CancellationToken.None));
+        var table = await RunAsync(["plan", "--answers", _answers]);
         Assert.Contains("client (the one created above)", table.Out);
         Assert.DoesNotContain("client ,", table.Out);
         Assert.DoesNotContain("not found in PBS yet", table.Out);
@@ -116,7 +118,7 @@ public sealed class CliSimulatorFlowTests : IAsyncLifetime
         Assert.Equal(clientSecret, _sims.PbsState.Realms.Single(r => r.Name == "PocketID").Properties["client-key"]);
         Assert.Single(_sims.PbsState.Acls, a => a.AuthId == "alice@PocketID");
 
-        var replan = await RunAsync(r => r.PlanAsync(["--answers", _answers, "--json"], CancellationToken.None));
+        var replan = await RunAsync(["plan", "--answers", _answers, "--json"]);
         Assert.True(replan.Exit == CliExitCodes.Done, replan.Err);
         using (var doc = JsonDocument.Parse(replan.Out))
         {
@@ -129,10 +131,10 @@ public sealed class CliSimulatorFlowTests : IAsyncLifetime
 
         Assert.Single(Assert.Single(_sims.PocketIdState.Clients).Secrets);
 
-        var status = await RunAsync(r => r.StatusAsync(["--data-dir", DataDir], CancellationToken.None));
+        var status = await RunAsync(["status", "--data-dir", DataDir]);
         Assert.Contains("completed", status.Out);
 
-        var undo = await RunAsync(r => r.UndoAsync(["--answers", _answers, "--data-dir", DataDir, "--yes"], CancellationToken.None));
+        var undo = await RunAsync(["undo", "--answers", _answers, "--data-dir", DataDir, "--yes"]);
         Assert.True(undo.Exit == CliExitCodes.Done, undo.Out + undo.Err);
         Assert.DoesNotContain(_sims.PbsState.Realms, r => r.Name == "PocketID");
         Assert.DoesNotContain(_sims.PbsState.Acls, a => a.AuthId == "alice@PocketID");

@@ -34,24 +34,27 @@ public sealed class EngineCommandRunnerTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private async Task<(int Exit, string Out, string Err)> RunAsync(Func<EngineCommandRunner, Task<int>> command, string input = "", bool interactive = false)
+    /// <summary>Runs the executable's command line (verb first) with the fake world behind the engine.</summary>
+    private async Task<(int Exit, string Out, string Err)> RunAsync(string[] args, string input = "", bool interactive = false)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         var console = new CliConsole(stdout, stderr, new StringReader(input), interactive, _ => null);
-        var exit = await command(new EngineCommandRunner(console, _world.Register) { SignInGracePeriod = TimeSpan.FromMilliseconds(100) });
+        var runner = new EngineCommandRunner(console, _world.Register) { SignInGracePeriod = TimeSpan.FromMilliseconds(100) };
+        var exit = await CliCommandLine.InvokeAsync(
+            CliActions.Process with { Engine = command => command(runner, CancellationToken.None) }, args, stdout, stderr, CancellationToken.None);
         return (exit, stdout.ToString(), stderr.ToString());
     }
 
     private Task<(int Exit, string Out, string Err)> ApplyAsync(params string[] extra) =>
-        RunAsync(r => r.ApplyAsync(["--answers", _answers, "--data-dir", DataDir, "--yes", .. extra], CancellationToken.None));
+        RunAsync(["apply", "--answers", _answers, "--data-dir", DataDir, "--yes", .. extra]);
 
     [Fact]
     public async Task Plan_InvalidAnswers_ExitsTwoListingEveryFieldError()
     {
         File.WriteAllText(_answers, """{ "pocketId": { "url": "nope" }, "pbs": { "url": "https://pbs:8007", "password": "x-1234" }, "realm": { "name": "p" } }""");
 
-        var (exit, stdout, stderr) = await RunAsync(r => r.PlanAsync(["--answers", _answers], CancellationToken.None));
+        var (exit, stdout, stderr) = await RunAsync(["plan", "--answers", _answers]);
 
         Assert.Equal(CliExitCodes.InvalidAnswers, exit);
         Assert.Empty(stdout);
@@ -65,17 +68,17 @@ public sealed class EngineCommandRunnerTests : IDisposable
     [Fact]
     public async Task Plan_MissingAnswersOption_ExitsTwo()
     {
-        var (exit, _, stderr) = await RunAsync(r => r.PlanAsync(["--jsn"], CancellationToken.None));
+        var (exit, _, stderr) = await RunAsync(["plan", "--jsn"]);
 
         Assert.Equal(CliExitCodes.InvalidAnswers, exit);
         Assert.Contains("--jsn: unknown option", stderr);
-        Assert.Contains("--answers: required", stderr);
+        Assert.Contains("Option '--answers' is required", stderr);
     }
 
     [Fact]
     public async Task Plan_Json_PrintsOnlyTheChangesObjectOnStdout()
     {
-        var (exit, stdout, _) = await RunAsync(r => r.PlanAsync(["--answers", _answers, "--json"], CancellationToken.None));
+        var (exit, stdout, _) = await RunAsync(["plan", "--answers", _answers, "--json"]);
 
         Assert.Equal(CliExitCodes.Done, exit);
         using var doc = JsonDocument.Parse(stdout);
@@ -92,7 +95,7 @@ public sealed class EngineCommandRunnerTests : IDisposable
     [Fact]
     public async Task Plan_Table_ShowsStepKindResourceAndTotals()
     {
-        var (exit, stdout, _) = await RunAsync(r => r.PlanAsync(["--answers", _answers], CancellationToken.None));
+        var (exit, stdout, _) = await RunAsync(["plan", "--answers", _answers]);
 
         Assert.Equal(CliExitCodes.Done, exit);
         Assert.Contains("STEP", stdout);
@@ -105,7 +108,7 @@ public sealed class EngineCommandRunnerTests : IDisposable
     {
         _world.PbsDown = true;
 
-        var (exit, _, stderr) = await RunAsync(r => r.PlanAsync(["--answers", _answers, "--json"], CancellationToken.None));
+        var (exit, _, stderr) = await RunAsync(["plan", "--answers", _answers, "--json"]);
 
         Assert.Equal(CliExitCodes.Failed, exit);
         Assert.Contains("PBS connection failed: PBS connection: Proxmox Backup Server could not be reached: connection refused", stderr);
@@ -137,18 +140,18 @@ public sealed class EngineCommandRunnerTests : IDisposable
         Assert.Equal(1, _world.ClientCreates);
         Assert.Single(_world.Clients);
 
-        var plan = await RunAsync(r => r.PlanAsync(["--answers", _answers, "--json"], CancellationToken.None));
+        var plan = await RunAsync(["plan", "--answers", _answers, "--json"]);
         using (var doc = JsonDocument.Parse(plan.Out))
         {
             Assert.All(doc.RootElement.GetProperty("changes").EnumerateArray(), c => Assert.Equal("NoChange", c.GetProperty("kind").GetString()));
         }
 
-        var status = await RunAsync(r => r.StatusAsync(["--data-dir", DataDir], CancellationToken.None));
+        var status = await RunAsync(["status", "--data-dir", DataDir]);
         Assert.Equal(CliExitCodes.Done, status.Exit);
         Assert.Contains("(completed)", status.Out);
         Assert.Contains("Earlier runs: 1", status.Out);
 
-        var undo = await RunAsync(r => r.UndoAsync(["--answers", _answers, "--data-dir", DataDir, "--yes"], CancellationToken.None));
+        var undo = await RunAsync(["undo", "--answers", _answers, "--data-dir", DataDir, "--yes"]);
         Assert.Equal(CliExitCodes.Done, undo.Exit);
         Assert.Contains("Everything this run created was removed.", undo.Out);
         Assert.Empty(_world.Clients);
@@ -159,7 +162,7 @@ public sealed class EngineCommandRunnerTests : IDisposable
         Assert.Contains("Pocket ID OIDC client Proxmox Backup Server", undo.Out);
 
         // The newest run (the no-change one) is not what undo acted on; status must still say first that it is gone.
-        var afterUndo = await RunAsync(r => r.StatusAsync(["--data-dir", DataDir], CancellationToken.None));
+        var afterUndo = await RunAsync(["status", "--data-dir", DataDir]);
         var lines = afterUndo.Out.Split('\n');
         Assert.True(lines[0].StartsWith("The setup was undone at ", StringComparison.Ordinal), afterUndo.Out);
         Assert.Contains("- PBS permission: Admin on / for alice@PocketID", afterUndo.Out);
@@ -204,7 +207,7 @@ public sealed class EngineCommandRunnerTests : IDisposable
         Assert.Single(_world.Clients);
         Assert.Empty(_world.Acls);
 
-        var status = await RunAsync(r => r.StatusAsync(["--data-dir", DataDir], CancellationToken.None));
+        var status = await RunAsync(["status", "--data-dir", DataDir]);
         Assert.Contains("(active)", status.Out);
         Assert.Matches(@"First sign-in\s+\S+ <- current", status.Out);
 
@@ -241,7 +244,7 @@ public sealed class EngineCommandRunnerTests : IDisposable
     public async Task Apply_InteractiveDeclined_ChangesNothing()
     {
         var (exit, stdout, stderr) = await RunAsync(
-            r => r.ApplyAsync(["--answers", _answers, "--data-dir", DataDir], CancellationToken.None), input: "n\n", interactive: true);
+            ["apply", "--answers", _answers, "--data-dir", DataDir], input: "n\n", interactive: true);
 
         Assert.Equal(CliExitCodes.Done, exit);
         Assert.Contains("3 to create", stdout);
@@ -257,7 +260,7 @@ public sealed class EngineCommandRunnerTests : IDisposable
         _world.SignInDuringWatch.Add("alice");
 
         var (exit, _, stderr) = await RunAsync(
-            r => r.ApplyAsync(["--answers", _answers, "--data-dir", DataDir, "--yes"], CancellationToken.None), input: "654321\n", interactive: true);
+            ["apply", "--answers", _answers, "--data-dir", DataDir, "--yes"], input: "654321\n", interactive: true);
 
         Assert.Equal(CliExitCodes.Done, exit);
         Assert.Contains("TOTP code for root@pam", stderr);
@@ -290,8 +293,8 @@ public sealed class EngineCommandRunnerTests : IDisposable
             await provider.GetRequiredService<IWizardStateStore>().SaveAsync(run, CancellationToken.None);
         }
 
-        var status = await RunAsync(r => r.StatusAsync(["--data-dir", DataDir], CancellationToken.None));
-        var undo = await RunAsync(r => r.UndoAsync(["--answers", _answers, "--data-dir", DataDir], CancellationToken.None));
+        var status = await RunAsync(["status", "--data-dir", DataDir]);
+        var undo = await RunAsync(["undo", "--answers", _answers, "--data-dir", DataDir]);
 
         Assert.Contains("Default realm moved: pam → PocketID (undo makes pam the default again)", status.Out);
         Assert.DoesNotContain("Nothing to undo", undo.Out);
@@ -305,7 +308,7 @@ public sealed class EngineCommandRunnerTests : IDisposable
         _world.SignInDuringWatch.Add("alice");
         Assert.Equal(CliExitCodes.Done, (await ApplyAsync()).Exit);
 
-        var (exit, _, stderr) = await RunAsync(r => r.UndoAsync(["--answers", _answers, "--data-dir", DataDir], CancellationToken.None));
+        var (exit, _, stderr) = await RunAsync(["undo", "--answers", _answers, "--data-dir", DataDir]);
 
         Assert.Equal(CliExitCodes.InvalidAnswers, exit);
         Assert.Contains("--yes", stderr);
@@ -315,7 +318,7 @@ public sealed class EngineCommandRunnerTests : IDisposable
     [Fact]
     public async Task Status_NoDataDirectory_SaysNoRunsWithoutCreatingIt()
     {
-        var (exit, stdout, _) = await RunAsync(r => r.StatusAsync(["--data-dir", DataDir], CancellationToken.None));
+        var (exit, stdout, _) = await RunAsync(["status", "--data-dir", DataDir]);
 
         Assert.Equal(CliExitCodes.Done, exit);
         Assert.Contains("No runs yet", stdout);
@@ -328,8 +331,8 @@ public sealed class EngineCommandRunnerTests : IDisposable
         _world.SignInDuringWatch.Add("alice");
         Assert.Equal(CliExitCodes.Done, (await ApplyAsync()).Exit);
 
-        var cli = await RunAsync(r => r.ExportAsync(["--answers", _answers, "--data-dir", DataDir, "--format", "cli"], CancellationToken.None));
-        var json = await RunAsync(r => r.ExportAsync(["--answers", _answers, "--data-dir", DataDir, "--format", "json"], CancellationToken.None));
+        var cli = await RunAsync(["export", "--answers", _answers, "--data-dir", DataDir, "--format", "cli"]);
+        var json = await RunAsync(["export", "--answers", _answers, "--data-dir", DataDir, "--format", "json"]);
 
         Assert.Equal(CliExitCodes.Done, cli.Exit);
         Assert.Contains("proxmox-backup-manager openid create PocketID --issuer-url https://id.example.com --client-id client-1 --client-key '<client-secret>'", cli.Out);
@@ -347,7 +350,7 @@ public sealed class EngineCommandRunnerTests : IDisposable
     [Fact]
     public async Task Export_BadFormat_ExitsTwo()
     {
-        var (exit, _, stderr) = await RunAsync(r => r.ExportAsync(["--answers", _answers, "--format", "yaml"], CancellationToken.None));
+        var (exit, _, stderr) = await RunAsync(["export", "--answers", _answers, "--format", "yaml"]);
 
         Assert.Equal(CliExitCodes.InvalidAnswers, exit);
         Assert.Contains("--format: must be cli or json", stderr);

@@ -12,26 +12,53 @@ public sealed class SimulatorsCommandTests
     [InlineData("--bogus", "1")]
     [InlineData("--pbs-version", "four")]
     [InlineData("--pocket-id-port")]
-    public async Task Run_BadArguments_PrintsUsageAndExits2(params string[] args)
+    [InlineData("--pbs-port", "11411")]
+    [InlineData("--host", "")]
+    public async Task Run_BadArguments_PrintsUsageAndExits2WithoutStarting(params string[] args)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
+        var started = false;
 
-        var exit = await SimulatorsCommand.RunAsync(args, stdout, stderr, CancellationToken.None);
+        var exit = await CliCommandLine.InvokeAsync(
+            CliActions.Process with
+            {
+                Simulators = _ =>
+                {
+                    started = true;
+                    return Task.FromResult(0);
+                },
+            },
+            ["simulators", .. args],
+            stdout,
+            stderr,
+            CancellationToken.None);
 
         Assert.Equal(2, exit);
-        Assert.Contains("Usage: PbsPocketIdWizard.Web simulators", stderr.ToString(), StringComparison.Ordinal);
+        Assert.False(started);
+        Assert.Contains("PbsPocketIdWizard.Web simulators [options]", stderr.ToString(), StringComparison.Ordinal);
         Assert.Empty(stdout.ToString());
     }
 
     [Fact]
-    public void Parse_AllOptions_AreTaken()
+    public async Task Parse_AllOptions_AreTaken()
     {
-        var options = SimulatorsCommand.Parse(
-            ["--pbs-port", "18007", "--pocket-id-port=11411", "--pbs-root-password", "pw", "--pocket-id-api-key", "key",
-             "--pocket-id-version", "2.13.0", "--pbs-version", "3.2.4", "--host", "0.0.0.0", "--public-host", "pbs.lan"], out var error);
+        SimulatorServersOptions? options = null;
 
-        Assert.Null(error);
+        var exit = await CliCommandLine.InvokeAsync(
+            CliActions.Process with
+            {
+                Simulators = given =>
+                {
+                    options = given;
+                    return Task.FromResult(0);
+                },
+            },
+            ["simulators", "--pbs-port", "18007", "--pocket-id-port=11411", "--pbs-root-password", "pw", "--pocket-id-api-key", "key",
+             "--pocket-id-version", "2.13.0", "--pbs-version", "3.2.4", "--host", "0.0.0.0", "--public-host", "pbs.lan"],
+            TextWriter.Null, TextWriter.Null, CancellationToken.None);
+
+        Assert.Equal(0, exit);
         Assert.NotNull(options);
         Assert.Equal(18007, options.PbsPort);
         Assert.Equal(11411, options.PocketIdPort);
@@ -52,7 +79,7 @@ public sealed class SimulatorsCommandTests
         HttpStatusCode? ping = null;
         string? fingerprint = null;
 
-        var exit = await SimulatorsCommand.RunAsync(["--pbs-port", "0", "--pocket-id-port", "0"], stdout, stderr, stop.Token, async servers =>
+        var exit = await SimulatorsCommand.RunAsync(new SimulatorServersOptions { PbsPort = 0, PocketIdPort = 0 }, stdout, stderr, stop.Token, async servers =>
         {
             fingerprint = servers.PbsFingerprint;
             using var pbs = new HttpClient(SignInDriver.PinnedHandler(servers.PbsFingerprint));
@@ -78,9 +105,10 @@ public sealed class SimulatorsCommandTests
         using var stdout = new StringWriter();
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
 
-        var exit = await SimulatorsCommand.RunAsync(
-            ["--pbs-port", "0", "--pocket-id-port", "0", "--pbs-root-password", "Sup3rSecretPw", "--pocket-id-api-key", "K3yK3yK3yK3y"],
-            stdout, TextWriter.Null, stop.Token, _ => stop.CancelAsync());
+        var exit = await CliCommandLine.InvokeAsync(
+            CliActions.Process with { Simulators = options => SimulatorsCommand.RunAsync(options, stdout, TextWriter.Null, stop.Token, _ => stop.CancelAsync()) },
+            ["simulators", "--pbs-port", "0", "--pocket-id-port", "0", "--pbs-root-password", "Sup3rSecretPw", "--pocket-id-api-key", "K3yK3yK3yK3y"],
+            stdout, TextWriter.Null, CancellationToken.None);
 
         Assert.Equal(0, exit);
         Assert.DoesNotContain("Sup3rSecretPw", stdout.ToString(), StringComparison.Ordinal);

@@ -71,7 +71,7 @@ public sealed class StartupTests
     [Fact]
     public async Task HealthcheckCommand_WithBadUrl_ExitsNonZero()
     {
-        var exitCode = await HealthcheckCommand.RunAsync(["--url", "not a url"]);
+        var exitCode = await CliCommandLine.InvokeAsync(CliActions.Process, ["healthcheck", "--url", "not a url"], TextWriter.Null, TextWriter.Null, CancellationToken.None);
 
         Assert.NotEqual(0, exitCode);
     }
