@@ -11,7 +11,7 @@ public sealed class HealthcheckCommandTests
     {
         await using var app = await WizardAppFixture.StartAsync(new() { ["Wizard:Mode"] = "Live" });
 
-        var exitCode = await HealthcheckCommand.RunAsync(["--url", app.BaseAddress.ToString()]);
+        var exitCode = await CliCommandLine.InvokeAsync(CliActions.Process, ["healthcheck", "--url", app.BaseAddress.ToString()], TextWriter.Null, TextWriter.Null, CancellationToken.None);
 
         Assert.Equal(0, exitCode);
     }
@@ -23,7 +23,7 @@ public sealed class HealthcheckCommandTests
         var address = app.BaseAddress.ToString();
         await app.DisposeAsync();
 
-        var exitCode = await HealthcheckCommand.RunAsync(["--url", address]);
+        var exitCode = await CliCommandLine.InvokeAsync(CliActions.Process, ["healthcheck", "--url", address], TextWriter.Null, TextWriter.Null, CancellationToken.None);
 
         Assert.NotEqual(0, exitCode);
     }
