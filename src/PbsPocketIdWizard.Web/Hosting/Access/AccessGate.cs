@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography;
@@ -34,10 +35,10 @@ public sealed class AccessGate
         _time = time;
         var configured = options.Value.AccessToken;
         Token = string.IsNullOrEmpty(configured)
-            ? Base64Url(RandomNumberGenerator.GetBytes(24))
+            ? Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(24))
             : configured;
         _token = Encoding.UTF8.GetBytes(Token);
-        _sessionValue = Encoding.ASCII.GetBytes(Base64Url(HMACSHA256.HashData(_token, SessionLabel)));
+        _sessionValue = Encoding.ASCII.GetBytes(Base64Url.EncodeToString(HMACSHA256.HashData(_token, SessionLabel)));
     }
 
     /// <summary>The access token; shown only in the sign-in link printed at start.</summary>
@@ -109,7 +110,4 @@ public sealed class AccessGate
     }
 
     private static string Key(IPAddress? client) => client?.ToString() ?? "unknown";
-
-    private static string Base64Url(byte[] bytes) =>
-        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }
