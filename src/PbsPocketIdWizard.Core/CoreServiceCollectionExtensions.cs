@@ -43,6 +43,8 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<ApiClientFactory>();
         services.TryAddSingleton<RunJournal>();
 
+        // One poller per run for the sign-in pause, shared by every tab and command waiting on it.
+        services.TryAddSingleton<SignInWatcher>();
         services.TryAddSingleton<FirstSignInStep>();
         services.AddSingleton<IWizardStep, PocketIdConnectionStep>();
         services.AddSingleton<IWizardStep, PbsConnectionStep>();

@@ -8,15 +8,11 @@ namespace PbsPocketIdWizard.Core.Steps;
 
 /// <summary>
 /// The pause: the admin signs in to PBS with Pocket ID once, PBS auto-creates the user (pbs-api.md §5.4), and the
-/// wizard sees it appear. Alternatively users are pre-created (§5.2) so permissions can be granted before a sign-in.
+/// wizard sees it appear (<see cref="SignInWatcher"/>, one poller per run). Alternatively users are pre-created (§5.2)
+/// so permissions can be granted before a sign-in.
 /// </summary>
 public sealed class FirstSignInStep(ApiClientFactory clients, RunJournal journal, TimeProvider time) : WizardStep
 {
-    /// <summary>Gentle polling: never more than one request per 2 s, backing off to 10 s while nothing happens.</summary>
-    public static readonly TimeSpan MinPollInterval = TimeSpan.FromSeconds(2);
-
-    public static readonly TimeSpan MaxPollInterval = TimeSpan.FromSeconds(10);
-
     public override WizardStepId Id => WizardStepId.FirstSignIn;
 
     public override string Title => "First sign-in";
@@ -50,66 +46,6 @@ public sealed class FirstSignInStep(ApiClientFactory clients, RunJournal journal
         }
 
         return errors;
-    }
-
-    /// <summary>
-    /// Polls GET /access/users and reports each user of the run's realm not reported before (also recorded in
-    /// Results.DetectedUsers). Runs until cancelled; transient failures only slow the polling down.
-    /// </summary>
-    public Task WatchForUsersAsync(WizardState state, Func<DetectedUser, Task> onNewUser, CancellationToken cancellationToken) =>
-        WatchForUsersAsync(state, onNewUser, null, cancellationToken);
-
-    /// <summary>
-    /// As above; <paramref name="onFirstPoll"/> runs once, after the first poll that succeeded, so a caller can tell the
-    /// users who were in PBS before the watch (reported before it) from those who signed in during the watch.
-    /// </summary>
-    public async Task WatchForUsersAsync(WizardState state, Func<DetectedUser, Task> onNewUser, Action? onFirstPoll, CancellationToken cancellationToken)
-    {
-        var client = clients.CreatePbs(state.Pbs);
-        var realm = state.Realm.Name;
-        var known = state.Results.DetectedUsers.Select(u => u.UserId).ToHashSet(StringComparer.Ordinal);
-        TimeSpan? delay = null;
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            var foundNew = false;
-            try
-            {
-                foreach (var user in await client.ListUsersAsync(cancellationToken))
-                {
-                    if (user.Realm != realm || !known.Add(user.UserId))
-                    {
-                        continue;
-                    }
-
-                    var detected = ToDetected(user);
-                    state.Results.DetectedUsers.Add(detected);
-                    foundNew = true;
-                    await onNewUser(detected);
-                }
-
-                onFirstPoll?.Invoke();
-                onFirstPoll = null;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (ExternalApiException)
-            {
-                // PBS busy or briefly unreachable: keep watching, more slowly.
-            }
-
-            // 2 s after a poll that found someone (or the first one), then 1.5× longer each quiet poll, up to 10 s.
-            delay = foundNew || delay is null ? MinPollInterval : TimeSpan.FromTicks(Math.Min(MaxPollInterval.Ticks, (long)(delay.Value.Ticks * 1.5)));
-            try
-            {
-                await Task.Delay(delay.Value, time, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
     }
 
     public override async Task<StepPlan> PlanAsync(WizardState state, CancellationToken cancellationToken)
@@ -221,10 +157,4 @@ public sealed class FirstSignInStep(ApiClientFactory clients, RunJournal journal
 
     private async Task<HashSet<string>> UserIdsAsync(WizardState state, CancellationToken cancellationToken) =>
         (await clients.CreatePbs(state.Pbs).ListUsersAsync(cancellationToken)).Select(u => u.UserId).ToHashSet(StringComparer.Ordinal);
-
-    private DetectedUser ToDetected(PbsUser user)
-    {
-        var name = string.Join(' ', new[] { user.FirstName, user.LastName }.Where(n => !string.IsNullOrWhiteSpace(n)));
-        return new DetectedUser(user.UserId, user.Email, name.Length == 0 ? null : name, time.GetUtcNow());
-    }
 }

@@ -35,7 +35,7 @@ public static class CliHost
         services.AddLogging(logging => logging.AddSerilog(serilog, dispose: true));
         services.AddSingleton(TimeProvider.System);
         services.AddWizardCore();
-        services.AddSingleton<WatchForUsers>(sp => sp.GetRequiredService<FirstSignInStep>().WatchForUsersAsync);
+        services.AddSingleton<WatchForUsers>(sp => sp.GetRequiredService<SignInWatcher>().WatchAsync);
         services.AddWizardSession();
         if (dataDirectory is null)
         {

@@ -329,12 +329,12 @@ public sealed class ChangeStepTests
         var firstSeen = new TaskCompletionSource<DetectedUser>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 
-        var watch = host.Step<FirstSignInStep>().WatchForUsersAsync(state, user =>
+        var watch = host.Engine.GetRequiredService<SignInWatcher>().WatchAsync(state, user =>
         {
             seen.Add(user);
             firstSeen.TrySetResult(user);
             return Task.CompletedTask;
-        }, stop.Token);
+        }, null, stop.Token);
         await host.SignInThroughPbsAsync("PocketID");
         var detected = await firstSeen.Task.WaitAsync(stop.Token);
         await stop.CancelAsync();
