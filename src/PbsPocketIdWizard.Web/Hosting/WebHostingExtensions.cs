@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using PbsPocketIdWizard.Core;
@@ -35,6 +34,7 @@ public static class WebHostingExtensions
 
         builder.Services.TryAddSingletonTimeProvider();
         builder.Services.AddSingleton<AccessGate>();
+        builder.Services.AddSingleton<WrongTokenThrottle>();
 
         // The engine, one session per circuit, the SQLite journal (secrets via Data Protection) under Wizard:DataDirectory.
         builder.Services.AddWizardCore();
@@ -48,8 +48,15 @@ public static class WebHostingExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DemoSimulators>());
         builder.Services.AddSingleton<WizardPrefill>();
 
-        builder.Services.Configure<ForwardedHeadersOptions>(options =>
-            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost);
+        if (string.Equals(builder.Configuration[TrustedProxies.AnyProxySetting], "true", StringComparison.OrdinalIgnoreCase))
+        {
+            // That switch believes X-Forwarded-For from anyone: a client could pick the address the throttle sees.
+            throw new OptionsValidationException(WizardOptions.SectionName, typeof(WizardOptions),
+                ["ASPNETCORE_FORWARDEDHEADERS_ENABLED trusts every sender; remove it and list your reverse proxy in Wizard__TrustedProxies instead."]);
+        }
+
+        builder.Services.AddOptions<ForwardedHeadersOptions>()
+            .Configure<IOptions<WizardOptions>>((forwarded, wizard) => TrustedProxies.Configure(forwarded, wizard.Value.TrustedProxies));
 
         builder.Services.AddHealthChecks();
         builder.Services.AddMudServices();
@@ -61,7 +68,15 @@ public static class WebHostingExtensions
     /// <summary>The request pipeline. The access gate runs before anything that serves content; /health stays open.</summary>
     public static WebApplication UseWizardWeb(this WebApplication app)
     {
-        app.UseForwardedHeaders();
+        // Forwarded headers once, only from the configured proxies (a connection without an address, such as a test
+        // server's, never counts as one: ASP.NET Core would believe it).
+        // (ASP.NET Core's middleware believes every sender when no proxy is listed, so it is only added with a list.)
+        if (TrustedProxies.Entries(app.Configuration[TrustedProxies.ConfigurationKey]).Count > 0)
+        {
+            app.UseWhen(context => context.Connection.RemoteIpAddress is not null, branch => branch.UseForwardedHeaders());
+        }
+
+        app.UseMiddleware<BrowserHardeningMiddleware>();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
@@ -90,8 +105,20 @@ public static class WebHostingExtensions
 
         var gate = app.Services.GetRequiredService<AccessGate>();
         var options = app.Services.GetRequiredService<IOptions<WizardOptions>>().Value;
+        var links = gate.SetSignInLinks(addresses, options.PublicHost);
+        if (!gate.TokenIsGenerated)
+        {
+            // A configured token is never printed (it would sit in `docker logs`); say where it comes from instead.
+            foreach (var address in AccessGate.PublicAddresses(addresses, options.PublicHost))
+            {
+                Console.Out.WriteLine($"Open {address} and sign in with the access token from {gate.TokenSource}");
+            }
+
+            return;
+        }
+
         // Straight to the console, once: the link carries the token, so it must not travel with the structured logs.
-        foreach (var link in gate.SetSignInLinks(addresses, options.PublicHost))
+        foreach (var link in links)
         {
             Console.Out.WriteLine($"Open {link}");
         }

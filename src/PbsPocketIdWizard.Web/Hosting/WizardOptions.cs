@@ -23,9 +23,18 @@ public sealed class WizardOptions : IValidatableObject
     [Required]
     public string DataDirectory { get; set; } = "./data";
 
-    /// <summary>A fixed access token instead of a random one per start (e.g. from a secret in compose).</summary>
-    [MinLength(16, ErrorMessage = "Wizard:AccessToken must be at least 16 characters; leave it empty for a random one.")]
+    /// <summary>A fixed access token instead of a random one per start; never printed.</summary>
+    [MinLength(Access.AccessToken.MinimumLength, ErrorMessage = "Wizard:AccessToken must be at least 16 characters; leave it empty for a random one.")]
     public string? AccessToken { get; set; }
+
+    /// <summary>A file holding the access token (a Docker secret such as /run/secrets/wizard_access_token).</summary>
+    public string? AccessTokenFile { get; set; }
+
+    /// <summary>How long a sign-in lasts before the token is asked again.</summary>
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>Reverse proxies (addresses or networks) whose X-Forwarded-* headers are believed; empty = none.</summary>
+    public string? TrustedProxies { get; set; }
 
     /// <summary>The host name or IP a browser uses to reach this machine (sign-in link, demo simulators' addresses).</summary>
     [Required]
@@ -48,6 +57,25 @@ public sealed class WizardOptions : IValidatableObject
             {
                 yield return new ValidationResult($"{key} is not a valid address: '{url}'.", [key]);
             }
+        }
+
+        if (!string.IsNullOrEmpty(AccessToken) && !string.IsNullOrWhiteSpace(AccessTokenFile))
+        {
+            yield return new ValidationResult("Set either Wizard:AccessToken or Wizard:AccessTokenFile, not both.", ["Wizard:AccessTokenFile"]);
+        }
+        else if (!string.IsNullOrWhiteSpace(AccessTokenFile) && Access.AccessToken.ProblemWithFile(AccessTokenFile) is { } problem)
+        {
+            yield return new ValidationResult(problem, ["Wizard:AccessTokenFile"]);
+        }
+
+        if (SessionLifetime < TimeSpan.FromMinutes(1) || SessionLifetime > TimeSpan.FromDays(30))
+        {
+            yield return new ValidationResult("Wizard:SessionLifetime must be between 00:01:00 and 30.00:00:00.", ["Wizard:SessionLifetime"]);
+        }
+
+        foreach (var entry in Hosting.TrustedProxies.Entries(TrustedProxies).Where(e => Hosting.TrustedProxies.Parse(e) is null))
+        {
+            yield return new ValidationResult($"Wizard:TrustedProxies: '{entry}' is neither an IP address nor a network such as 172.18.0.0/16.", ["Wizard:TrustedProxies"]);
         }
 
         foreach (var (port, key) in new[] { (Simulators.PbsPort, "Wizard:Simulators:PbsPort"), (Simulators.PocketIdPort, "Wizard:Simulators:PocketIdPort") })

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using PbsPocketIdWizard.Web.Hosting;
 using PbsPocketIdWizard.Web.Hosting.Access;
 using PbsPocketIdWizard.Web.Tests.Support;
 
@@ -120,10 +121,10 @@ public sealed class AccessGateTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Get_AfterTenWrongTokens_Answers429EvenForTheRightToken()
+    public async Task Get_RightTokenAfterTenWrongOnes_SignsInWhileAnEleventhWrongOneIs429()
     {
         using var client = _factory.CreateClientWithoutRedirects();
-        for (var i = 0; i < AccessGate.MaxFailuresPerWindow; i++)
+        for (var i = 0; i < WrongTokenThrottle.PermitsPerWindow; i++)
         {
             using var wrong = await client.GetAsync($"/?token=wrong-{i}");
             Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
@@ -133,33 +134,97 @@ public sealed class AccessGateTests : IAsyncLifetime
         using var right = await client.GetAsync($"/?token={WizardWebFactory.AccessToken}");
 
         Assert.Equal(HttpStatusCode.TooManyRequests, throttled.StatusCode);
-        Assert.Equal(HttpStatusCode.TooManyRequests, right.StatusCode);
         Assert.True(throttled.Headers.Contains("Retry-After"));
+        Assert.Equal(HttpStatusCode.Found, right.StatusCode);
+        Assert.StartsWith(AccessGate.CookieName + "=", Assert.Single(right.Headers.GetValues("Set-Cookie")), StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Gate_AfterTheWindowPasses_AcceptsAttemptsAgain()
+    public async Task Throttle_AfterTheWindowPasses_AcceptsWrongTokensAgainAndOtherAddressesWereNeverLimited()
     {
-        var time = new FakeTimeProvider();
-        var gate = new AccessGate(Microsoft.Extensions.Options.Options.Create(new PbsPocketIdWizard.Web.Hosting.WizardOptions()), time);
+        using var throttle = new WrongTokenThrottle(TimeSpan.FromSeconds(1));
         var client = IPAddress.Parse("192.0.2.7");
-        for (var i = 0; i < AccessGate.MaxFailuresPerWindow; i++)
+        for (var i = 0; i < WrongTokenThrottle.PermitsPerWindow; i++)
         {
-            gate.RecordFailure(client);
+            Assert.True(throttle.TryRecordWrongToken(client));
         }
 
-        var throttledNow = gate.IsThrottled(client);
-        time.Advance(AccessGate.FailureWindow + TimeSpan.FromSeconds(1));
+        var throttledNow = !throttle.TryRecordWrongToken(client);
+        var otherAddress = throttle.TryRecordWrongToken(IPAddress.Parse("192.0.2.8"));
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
 
         Assert.True(throttledNow);
-        Assert.False(gate.IsThrottled(client));
-        Assert.False(gate.IsThrottled(IPAddress.Parse("192.0.2.8")));
+        Assert.True(otherAddress);
+        Assert.True(throttle.TryRecordWrongToken(client));
+    }
+
+    [Fact]
+    public async Task PostSignIn_WithRightTokenInForm_SetsCookieAndRedirectsHome()
+    {
+        using var client = _factory.CreateClientWithoutRedirects();
+
+        using var response = await client.PostAsync(AccessGateMiddleware.SignInPath,
+            new FormUrlEncodedContent([new KeyValuePair<string, string>("token", WizardWebFactory.AccessToken)]));
+
+        Assert.Equal(HttpStatusCode.Found, response.StatusCode);
+        Assert.Equal("/", response.Headers.Location?.OriginalString);
+        Assert.Contains("max-age=", Assert.Single(response.Headers.GetValues("Set-Cookie")), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task PostSignOut_WithSessionCookie_CookieNoLongerOpensThePages()
+    {
+        using var client = _factory.CreateClientWithoutRedirects();
+        using var signIn = await client.GetAsync($"/?token={WizardWebFactory.AccessToken}");
+        var cookie = Assert.Single(signIn.Headers.GetValues("Set-Cookie")).Split(';')[0];
+
+        using var signOut = new HttpRequestMessage(HttpMethod.Post, AccessGateMiddleware.SignOutPath);
+        signOut.Headers.Add("Cookie", cookie);
+        using var signedOut = await client.SendAsync(signOut);
+        using var again = new HttpRequestMessage(HttpMethod.Get, "/");
+        again.Headers.Add("Cookie", cookie);
+        using var page = await client.SendAsync(again);
+
+        Assert.Equal(HttpStatusCode.OK, signedOut.StatusCode);
+        Assert.Contains("Signed out", await signedOut.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Unauthorized, page.StatusCode);
+    }
+
+    [Fact]
+    public void Session_AfterItsLifetime_IsNoLongerValid()
+    {
+        var time = new FakeTimeProvider();
+        var options = Microsoft.Extensions.Options.Options.Create(new WizardOptions { AccessToken = WizardWebFactory.AccessToken, SessionLifetime = TimeSpan.FromHours(1) });
+        var gate = new AccessGate(options, time);
+        var session = gate.IssueSession();
+
+        var validNow = gate.IsValidSession(session);
+        time.Advance(TimeSpan.FromMinutes(61));
+
+        Assert.True(validNow);
+        Assert.False(gate.IsValidSession(session));
+        Assert.False(gate.IsValidSession(session + "x"));
+        Assert.DoesNotContain(WizardWebFactory.AccessToken, session, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Gate_WithTokenFile_UsesTheFilesTokenAndNamesTheFileAsSource()
+    {
+        using var dir = new TempDirectory();
+        var file = Path.Combine(dir.Path, "wizard_access_token");
+        File.WriteAllText(file, "token-from-a-docker-secret-7c1e\n");
+
+        var gate = new AccessGate(Microsoft.Extensions.Options.Options.Create(new WizardOptions { AccessTokenFile = file }), TimeProvider.System);
+
+        Assert.True(gate.IsValidToken("token-from-a-docker-secret-7c1e"));
+        Assert.False(gate.TokenIsGenerated);
+        Assert.Contains(file, gate.TokenSource, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Gate_WithoutConfiguredToken_GeneratesALongRandomToken()
     {
-        var options = Microsoft.Extensions.Options.Options.Create(new PbsPocketIdWizard.Web.Hosting.WizardOptions());
+        var options = Microsoft.Extensions.Options.Options.Create(new WizardOptions());
         var first = new AccessGate(options, TimeProvider.System);
         var second = new AccessGate(options, TimeProvider.System);
 

@@ -1,6 +1,6 @@
+using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Collections.Concurrent;
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
@@ -8,82 +8,98 @@ using Microsoft.Extensions.Options;
 namespace PbsPocketIdWizard.Web.Hosting.Access;
 
 /// <summary>
-/// The wizard holds admin credentials for two servers, so nothing answers without the access token: a random one per
-/// start (printed once as a sign-in link) or Wizard:AccessToken. A valid token is exchanged for a session cookie whose
-/// value is derived from the token (HMAC), so the token itself never sits in the browser and a changed token signs
-/// everyone out.
+/// The wizard holds admin credentials for two servers, so nothing answers without the access token
+/// (<see cref="AccessToken"/>). A valid token is exchanged for a session cookie that carries its expiry and an HMAC keyed
+/// by the token, so the token itself never sits in the browser, a changed token signs everyone out, and a cookie stops
+/// working after <see cref="WizardOptions.SessionLifetime"/> or once signed out.
 /// </summary>
 public sealed class AccessGate
 {
     public const string CookieName = "pbs-wizard-session";
     public const string TokenQueryName = "token";
 
-    /// <summary>Wrong tokens tolerated per client address and window before answering 429.</summary>
-    public const int MaxFailuresPerWindow = 10;
+    private static readonly byte[] SessionLabel = "pbs-pocket-id-wizard/session/v2"u8.ToArray();
 
-    public static readonly TimeSpan FailureWindow = TimeSpan.FromMinutes(1);
-
-    private static readonly byte[] SessionLabel = "pbs-pocket-id-wizard/session/v1"u8.ToArray();
-
-    private readonly byte[] _token;
-    private readonly byte[] _sessionValue;
+    private readonly AccessToken _token;
+    private readonly byte[] _tokenBytes;
+    private readonly byte[] _sessionKey;
     private readonly TimeProvider _time;
-    private readonly ConcurrentDictionary<string, Queue<DateTimeOffset>> _failures = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _signedOut = new(StringComparer.Ordinal);
 
     public AccessGate(IOptions<WizardOptions> options, TimeProvider time)
     {
         _time = time;
-        var configured = options.Value.AccessToken;
-        Token = string.IsNullOrEmpty(configured)
-            ? Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(24))
-            : configured;
-        _token = Encoding.UTF8.GetBytes(Token);
-        _sessionValue = Encoding.ASCII.GetBytes(Base64Url.EncodeToString(HMACSHA256.HashData(_token, SessionLabel)));
+        _token = AccessToken.Resolve(options.Value);
+        _tokenBytes = Encoding.UTF8.GetBytes(_token.Value);
+        _sessionKey = HMACSHA256.HashData(_tokenBytes, SessionLabel);
+        SessionLifetime = options.Value.SessionLifetime;
     }
 
-    /// <summary>The access token; shown only in the sign-in link printed at start.</summary>
-    internal string Token { get; }
+    /// <summary>The access token; printed only when it was generated at this start.</summary>
+    internal string Token => _token.Value;
 
-    /// <summary>The sign-in links printed at start (one per bound address).</summary>
+    /// <summary>Where the token comes from, for the start line ("Wizard__AccessTokenFile (/run/secrets/…)").</summary>
+    public string TokenSource => _token.Source;
+
+    public bool TokenIsGenerated => _token.IsGenerated;
+
+    public TimeSpan SessionLifetime { get; }
+
+    /// <summary>The sign-in links (one per bound address), kept in memory; printed only for a generated token.</summary>
     public IReadOnlyList<Uri> SignInLinks { get; private set; } = [];
 
-    public string SessionCookieValue => Encoding.ASCII.GetString(_sessionValue);
-
     public bool IsValidToken(string? candidate) =>
-        candidate is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(candidate), _token);
+        candidate is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(candidate), _tokenBytes);
 
-    public bool IsValidSession(string? cookieValue) =>
-        cookieValue is not null && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(cookieValue), _sessionValue);
-
-    /// <summary>True when this client sent too many wrong tokens within the window.</summary>
-    public bool IsThrottled(IPAddress? client)
+    /// <summary>A new session cookie value: expiry (Unix seconds) and its HMAC, base64url.</summary>
+    public string IssueSession()
     {
-        if (!_failures.TryGetValue(Key(client), out var times))
-        {
-            return false;
-        }
-
-        lock (times)
-        {
-            Prune(times);
-            return times.Count >= MaxFailuresPerWindow;
-        }
+        var expires = _time.GetUtcNow().Add(SessionLifetime).ToUnixTimeSeconds();
+        var payload = new byte[sizeof(long)];
+        BinaryPrimitives.WriteInt64BigEndian(payload, expires);
+        return Base64Url.EncodeToString(payload) + "." + Base64Url.EncodeToString(HMACSHA256.HashData(_sessionKey, payload));
     }
 
-    public void RecordFailure(IPAddress? client)
+    public bool IsValidSession(string? cookieValue) => ExpiryOf(cookieValue) is { } expires
+        && expires > _time.GetUtcNow()
+        && !_signedOut.ContainsKey(cookieValue!);
+
+    /// <summary>"Sign out": this cookie value no longer opens anything, even if a copy of it survives in a browser.</summary>
+    public void SignOut(string? cookieValue)
     {
-        var times = _failures.GetOrAdd(Key(client), _ => new Queue<DateTimeOffset>());
-        lock (times)
+        if (ExpiryOf(cookieValue) is not { } expires)
         {
-            Prune(times);
-            times.Enqueue(_time.GetUtcNow());
+            return;
         }
+
+        var now = _time.GetUtcNow();
+        foreach (var (value, until) in _signedOut)
+        {
+            if (until <= now)
+            {
+                _signedOut.TryRemove(value, out _);
+            }
+        }
+
+        _signedOut[cookieValue!] = expires;
     }
 
     /// <summary>Builds the sign-in links for the addresses the server really bound (wildcards become PublicHost).</summary>
     public IReadOnlyList<Uri> SetSignInLinks(IEnumerable<string> boundAddresses, string publicHost)
     {
         var links = new List<Uri>();
+        foreach (var baseUri in PublicAddresses(boundAddresses, publicHost))
+        {
+            links.Add(new Uri(baseUri, "/?" + TokenQueryName + "=" + Uri.EscapeDataString(Token)));
+        }
+
+        SignInLinks = links;
+        return links;
+    }
+
+    /// <summary>The bound addresses as a browser reaches them: wildcard hosts become PublicHost.</summary>
+    public static IEnumerable<Uri> PublicAddresses(IEnumerable<string> boundAddresses, string publicHost)
+    {
         foreach (var address in boundAddresses)
         {
             var normalized = address.Replace("://+:", "://" + publicHost + ":", StringComparison.Ordinal)
@@ -92,22 +108,32 @@ public sealed class AccessGate
                 .Replace("://[::]:", "://" + publicHost + ":", StringComparison.Ordinal);
             if (Uri.TryCreate(normalized, UriKind.Absolute, out var baseUri))
             {
-                links.Add(new Uri(baseUri, "/?" + TokenQueryName + "=" + Uri.EscapeDataString(Token)));
+                yield return new Uri(baseUri, "/");
             }
         }
-
-        SignInLinks = links;
-        return links;
     }
 
-    private void Prune(Queue<DateTimeOffset> times)
+    private DateTimeOffset? ExpiryOf(string? cookieValue)
     {
-        var cutoff = _time.GetUtcNow() - FailureWindow;
-        while (times.Count > 0 && times.Peek() <= cutoff)
+        if (cookieValue?.Split('.') is not [var payloadText, var macText])
         {
-            times.Dequeue();
+            return null;
+        }
+
+        try
+        {
+            var payload = Base64Url.DecodeFromChars(payloadText);
+            var mac = Base64Url.DecodeFromChars(macText);
+            if (payload.Length != sizeof(long) || !CryptographicOperations.FixedTimeEquals(mac, HMACSHA256.HashData(_sessionKey, payload)))
+            {
+                return null;
+            }
+
+            return DateTimeOffset.FromUnixTimeSeconds(BinaryPrimitives.ReadInt64BigEndian(payload));
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentOutOfRangeException)
+        {
+            return null;
         }
     }
-
-    private static string Key(IPAddress? client) => client?.ToString() ?? "unknown";
 }

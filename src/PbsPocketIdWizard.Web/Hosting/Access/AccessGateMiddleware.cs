@@ -1,34 +1,18 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http.Extensions;
 
 namespace PbsPocketIdWizard.Web.Hosting.Access;
 
 /// <summary>
 /// Runs before everything that serves content: pages, the Blazor hub (/_blazor and its negotiate), static files and
-/// endpoints all answer 401 without the session cookie; /health alone stays open (status only).
+/// endpoints all answer 401 without a valid session cookie; /health alone stays open (status only). The token comes
+/// from the sign-in link (?token=) or the sign-in form (POST /sign-in); POST /sign-out ends the session.
 /// </summary>
-public sealed class AccessGateMiddleware(RequestDelegate next, AccessGate gate, ILogger<AccessGateMiddleware> logger)
+public sealed class AccessGateMiddleware(RequestDelegate next, AccessGate gate, WrongTokenThrottle throttle, ILogger<AccessGateMiddleware> logger)
 {
     public const string HealthPath = "/health";
-
-    private const string SignInNeededPage = """
-        <!DOCTYPE html>
-        <html lang="en">
-        <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Sign-in needed</title></head>
-        <body style="font-family: sans-serif; max-width: 40rem; margin: 3rem auto; padding: 0 1rem;">
-        <main><h1>Sign-in needed</h1><p>Open the sign-in link printed when the wizard started.</p></main>
-        </body>
-        </html>
-        """;
-
-    private const string ThrottledPage = """
-        <!DOCTYPE html>
-        <html lang="en">
-        <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Too many attempts</title></head>
-        <body style="font-family: sans-serif; max-width: 40rem; margin: 3rem auto; padding: 0 1rem;">
-        <main><h1>Too many attempts</h1><p>Too many wrong sign-in links. Wait a minute, then open the sign-in link printed when the wizard started.</p></main>
-        </body>
-        </html>
-        """;
+    public const string SignInPath = "/sign-in";
+    public const string SignOutPath = "/sign-out";
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -39,9 +23,24 @@ public sealed class AccessGateMiddleware(RequestDelegate next, AccessGate gate, 
             return;
         }
 
+        if (HttpMethods.IsPost(request.Method) && request.Path.Equals(SignOutPath, StringComparison.OrdinalIgnoreCase))
+        {
+            gate.SignOut(request.Cookies[AccessGate.CookieName]);
+            context.Response.Cookies.Delete(AccessGate.CookieName, new CookieOptions { Path = "/", Secure = request.IsHttps, SameSite = SameSiteMode.Strict });
+            await WritePageAsync(context, StatusCodes.Status200OK, AccessPages.SignedOut);
+            return;
+        }
+
+        if (HttpMethods.IsPost(request.Method) && request.Path.Equals(SignInPath, StringComparison.OrdinalIgnoreCase) && request.HasFormContentType)
+        {
+            var form = await request.ReadFormAsync(context.RequestAborted);
+            await SignInAsync(context, form[AccessGate.TokenQueryName].ToString(), returnTo: "/");
+            return;
+        }
+
         if (HttpMethods.IsGet(request.Method) && request.Query.TryGetValue(AccessGate.TokenQueryName, out var tokens))
         {
-            await SignInAsync(context, tokens.ToString());
+            await SignInAsync(context, tokens.ToString(), CleanAddress(request));
             return;
         }
 
@@ -51,43 +50,49 @@ public sealed class AccessGateMiddleware(RequestDelegate next, AccessGate gate, 
             return;
         }
 
-        await WritePageAsync(context, StatusCodes.Status401Unauthorized, SignInNeededPage);
+        await WritePageAsync(context, StatusCodes.Status401Unauthorized, AccessPages.SignInNeeded);
     }
 
-    private async Task SignInAsync(HttpContext context, string token)
+    private async Task SignInAsync(HttpContext context, string token, string returnTo)
     {
-        var client = context.Connection.RemoteIpAddress;
-        if (gate.IsThrottled(client))
-        {
-            context.Response.Headers.RetryAfter = ((int)AccessGate.FailureWindow.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            await WritePageAsync(context, StatusCodes.Status429TooManyRequests, ThrottledPage);
-            return;
-        }
-
+        // The token is checked first: the throttle counts wrong tokens only, so it never locks out the admin.
         if (!gate.IsValidToken(token))
         {
-            gate.RecordFailure(client);
+            var client = context.Connection.RemoteIpAddress;
+            if (!throttle.TryRecordWrongToken(client))
+            {
+                context.Response.Headers.RetryAfter = ((int)throttle.Window.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+                await WritePageAsync(context, StatusCodes.Status429TooManyRequests, AccessPages.Throttled);
+                return;
+            }
+
             logger.LogWarning("Wrong access token from {Client}", client?.ToString() ?? "unknown");
-            await WritePageAsync(context, StatusCodes.Status401Unauthorized, SignInNeededPage);
+            await WritePageAsync(context, StatusCodes.Status401Unauthorized, AccessPages.SignInNeeded);
             return;
         }
 
-        context.Response.Cookies.Append(AccessGate.CookieName, gate.SessionCookieValue, new CookieOptions
+        context.Response.Cookies.Append(AccessGate.CookieName, gate.IssueSession(), new CookieOptions
         {
             HttpOnly = true,
             SameSite = SameSiteMode.Strict,
             Secure = context.Request.IsHttps,
             Path = "/",
             IsEssential = true,
+            MaxAge = gate.SessionLifetime,
         });
 
-        // Back to the same address without the token, so it leaves the address bar and the history.
-        var query = QueryString.Create(context.Request.Query
+        // Back to the page without the token, so it leaves the address bar and the history.
+        context.Response.Headers.CacheControl = "no-store";
+        context.Response.Redirect(returnTo, permanent: false);
+    }
+
+    /// <summary>The requested address without the token (other query values kept).</summary>
+    private static string CleanAddress(HttpRequest request)
+    {
+        var query = QueryString.Create(request.Query
             .Where(q => !string.Equals(q.Key, AccessGate.TokenQueryName, StringComparison.Ordinal))
             .SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v))));
-        var clean = UriHelper.BuildRelative(context.Request.PathBase, context.Request.Path, query);
-        context.Response.Headers.CacheControl = "no-store";
-        context.Response.Redirect(clean, permanent: false);
+        return UriHelper.BuildRelative(request.PathBase, request.Path, query);
     }
 
     private static async Task WritePageAsync(HttpContext context, int status, string html)
