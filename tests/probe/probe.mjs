@@ -279,7 +279,8 @@ function formBody(fields) {
 /** A PBS API client bound to one simulator, pinned to its certificate. */
 function pbsClient(origin, tlsOptions) {
   return async function pbs(method, apiPath, opts = {}) {
-    const { form, json, ticket, csrf, token, cookieName = '__Host-PBSAuthCookie', format = 'json', query } = opts;
+    // PBSAuthCookie by default: every PBS version reads it; __Host-PBSAuthCookie only from 3.3.4 (findings #1).
+    const { form, json, ticket, csrf, token, cookieName = 'PBSAuthCookie', format = 'json', query } = opts;
     const headers = { ...(opts.headers ?? {}) };
     let body;
     if (form !== undefined) {
@@ -355,9 +356,25 @@ for (const role of Object.values(ROLES_42)) {
   role[1].sort((a, b) => ALL_PRIVS.indexOf(a) - ALL_PRIVS.indexOf(b));
 }
 
-function clearsAuthCookie(headers) {
+/** The ticket cookie a PBS version reads: `__Host-PBSAuthCookie` from 3.3.4 (proxmox-auth-api 0.4.8), before only `PBSAuthCookie` (findings #1). */
+function ticketCookieName(pbsVersion) {
+  return atLeast(pbsVersion, '3.3.4') ? '__Host-PBSAuthCookie' : 'PBSAuthCookie';
+}
+
+function atLeast(version, minimum) {
+  const a = version.split('.').map(Number);
+  const b = minimum.split('.').map(Number);
+  for (let i = 0; i < 3; i++) {
+    if ((a[i] ?? 0) !== (b[i] ?? 0)) {
+      return (a[i] ?? 0) > (b[i] ?? 0);
+    }
+  }
+  return true;
+}
+
+function clearsAuthCookie(headers, name) {
   const cookies = [headers['set-cookie'] ?? []].flat();
-  return cookies.some((c) => /^__Host-PBSAuthCookie=;/.test(c) && /Expires=Thu, 01 Jan 1970 00:00:00 GMT/i.test(c));
+  return cookies.some((c) => c.startsWith(`${name}=;`) && /Expires=Thu, 01 Jan 1970 00:00:00 GMT/i.test(c));
 }
 
 async function pinAndConnect(sim, tag) {
@@ -389,6 +406,7 @@ async function pinAndConnect(sim, tag) {
 
   const ping = await request(`${sim.pbsOrigin}/api2/json/ping`, { tlsOptions: pinned });
   eq(`${P}.pinned-ping`, 'pbs §8 (GET /ping World)', { status: 200, body: { data: { pong: true } } }, { status: ping.status, body: ping.json });
+  sim.pbsTls = pinned;
   return pbsClient(sim.pbsOrigin, pinned);
 }
 
@@ -458,7 +476,12 @@ async function pbsAuthChecksRest(pbs, sim, P, d) {
     v1.status === 200 && v1.json?.data?.version === `${major}.${minor}` && v1.json?.data?.release === patch && typeof v1.json?.data?.repoid === 'string',
     { version: `${major}.${minor}`, release: patch, repoid: '<string>' }, reply(v1));
   const v2 = await pbs('GET', '/version', { ticket, cookieName: 'PBSAuthCookie' });
-  eq(`${P}.old-cookie-name-accepted`, 'pbs §2.1 (PBSAuthCookie fallback)', 200, v2.status);
+  eq(`${P}.old-cookie-name-accepted`, 'pbs §2.1 (PBSAuthCookie fallback), findings #1 (read by every version)', 200, v2.status);
+  const v3 = await pbs('GET', '/version', { ticket, cookieName: '__Host-PBSAuthCookie' });
+  const readsHost = atLeast(sim.pbsVersion, '3.3.4');
+  eq(`${P}.host-cookie-name-${readsHost ? 'read' : 'ignored'}`,
+    'findings #1 (proxmox-auth-api reads __Host-PBSAuthCookie only since 0.4.8 = PBS 3.3.4; before, a ticket there is no credential)',
+    readsHost ? 200 : 401, v3.status);
 
   // Unknown path with credentials: 404 text
   const nf = await pbs('GET', '/nope/x', { ticket });
@@ -492,8 +515,9 @@ async function pbsAuthChecksRest(pbs, sim, P, d) {
     (async () => {
       const n = await pbs('GET', '/access/users');
       eq(`${P}.no-credentials`, 'pbs §1, §13.3 (401 "authentication failed")', { status: 401, body: AUTH_FAILED }, reply(n));
-      ok(`${P}.no-credentials.clears-cookie`, 'pbs §1 (Set-Cookie clearing __Host-PBSAuthCookie on every 401)',
-        clearsAuthCookie(n.headers), '__Host-PBSAuthCookie=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; …', n.headers['set-cookie']);
+      const name = ticketCookieName(sim.pbsVersion);
+      ok(`${P}.no-credentials.clears-cookie`, 'pbs §1 (Set-Cookie clearing the ticket cookie on every 401), findings #1 (name by version)',
+        clearsAuthCookie(n.headers, name), `${name}=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; …`, n.headers['set-cookie']);
     })(),
     (async () => {
       const c = await pbs('POST', '/config/access/openid',
@@ -720,7 +744,7 @@ async function pbsRoleChecks(pbs, auth, tag, pbsVersion) {
   const r = await pbs('GET', '/access/roles', { ticket: auth.ticket });
   const roles = Object.fromEntries((r.json?.data ?? []).map((x) => [x.roleid, x]));
   const pushRoles = ['RemoteSyncPushOperator', 'RemoteDatastorePowerUser', 'RemoteDatastoreAdmin'];
-  const older = pbsVersion.startsWith('3.2') || /^[12]\./.test(pbsVersion);
+  const older = !atLeast(pbsVersion, '3.3.0');
   const expectedIds = Object.keys(ROLES_42).filter((id) => !(older && pushRoles.includes(id))).sort();
   eq(`${P}.ids`, `pbs §6.4 (${older ? '15 roles before 3.3' : '18 roles'})`, expectedIds, Object.keys(roles).sort());
   ok(`${P}.no-Administrator`, 'pbs §6.4, §14', !('Administrator' in roles), 'no roleid "Administrator"', Object.keys(roles));
@@ -1139,6 +1163,174 @@ async function oldPbsChecks(pbs, auth, tag) {
   const realms = Object.fromEntries((dom.json?.data ?? []).map((x) => [x.realm, x]));
   ok(`${P}.domains`, 'pbs §4 (<3.4: pam default:true and pbs hard-coded)', realms.pam?.default === true && realms.pbs?.type === 'pbs',
     'pam default:true, pbs', dom.json);
+  const pam = await pbs('PUT', '/config/access/pam', { form: { comment: 'x' }, ticket, csrf });
+  eq(`${P}.pam-config-path-absent`, 'findings "Matches" (PUT /config/access/pam|pbs exist from 3.3.7)', 404, pam.status);
+}
+
+// PBS 3.3.7+: the built-in realms have their own config paths, with the digest of every config update (findings "Matches").
+async function builtinRealmChecks(pbs, auth, tag) {
+  const P = `${tag}.pbs.builtin-realms`;
+  const { ticket, csrf } = auth;
+  const g = await pbs('GET', '/config/access/pbs', { ticket });
+  ok(`${P}.get`, 'findings "Matches" (GET /config/access/pbs, with digest)', g.status === 200 && typeof g.json?.digest === 'string',
+    '200 with digest', reply(g));
+  const stale = await pbs('PUT', '/config/access/pbs', { form: { comment: 'probe', digest: '0'.repeat(64) }, ticket, csrf });
+  eq(`${P}.stale-digest`, 'pbs §3.4 (digest mismatch), findings "Matches" (same rules as openid)', { status: 400, body: DIGEST_MISMATCH }, reply(stale));
+  const fresh = await pbs('PUT', '/config/access/pbs', { form: { comment: 'probe', digest: g.json?.digest ?? '' }, ticket, csrf });
+  eq(`${P}.current-digest`, 'pbs §3.4', 200, fresh.status);
+}
+
+// ------------------------------------------------------------------------------------------------
+// Pocket ID client rules from the real source (real-source-findings.md #3, #5, #8, "Offered")
+
+async function pidClientRuleChecks(pid, sim, tag) {
+  const P = `${tag}.pid.client-rules`;
+  const id = `rules-${crypto.randomBytes(4).toString('hex')}`;
+  const base = { name: 'Rules', callbackURLs: ['https://pbs.example.com:8007'] };
+  const c = await pid('POST', '/api/oidc/clients', { json: { id, ...base, pkceEnabled: true } });
+  const put = await pid('PUT', `/api/oidc/clients/${id}`, { json: base });
+  eq(`${P}.pkce-reset-by-full-put`, 'findings #3 (a full-replace PUT without pkceEnabled resets it)',
+    { created: true, afterPut: false }, { created: c.json?.pkceEnabled, afterPut: put.json?.pkceEnabled });
+
+  // Logo types and the dark-mode logo (findings "Offered": png, jpg, svg, webp, ico, gif, avif; ?light=false)
+  const types = { png: 'image/png', jpg: 'image/jpeg', svg: 'image/svg+xml', webp: 'image/webp', ico: 'image/x-icon', gif: 'image/gif', avif: 'image/avif' };
+  const uploaded = {};
+  for (const ext of Object.keys(types)) {
+    const up = await uploadLogo(pid, id, `logo.${ext}`, true);
+    const got = await pid('GET', `/api/oidc/clients/${id}/logo`, { key: null });
+    uploaded[ext] = [up.status, got.headers['content-type']];
+  }
+  eq(`${P}.logo-types`, 'findings "Offered" (logo types Pocket ID accepts; pid §7)',
+    Object.fromEntries(Object.entries(types).map(([ext, type]) => [ext, [204, type]])), uploaded);
+  const dark = await uploadLogo(pid, id, 'dark.svg', false);
+  const light = await uploadLogo(pid, id, 'light.png', true);
+  const getDark = await pid('GET', `/api/oidc/clients/${id}/logo?light=false`, { key: null });
+  const getLight = await pid('GET', `/api/oidc/clients/${id}/logo`, { key: null });
+  eq(`${P}.dark-logo`, 'findings "Offered" (dark-mode logo: POST/GET …/logo?light=false)',
+    [204, 204, 'image/svg+xml', 'image/png'], [dark.status, light.status, getDark.headers['content-type'], getLight.headers['content-type']]);
+
+  // Preview for a user outside the allowed groups: 403 (findings "Matches", #5)
+  const groups = await pid('GET', '/api/user-groups?search=pbs-admins');
+  const groupId = groups.json?.data?.[0]?.id;
+  await pid('PUT', `/api/oidc/clients/${id}`, { json: { ...base, isGroupRestricted: true } });
+  await pid('PUT', `/api/oidc/clients/${id}/allowed-user-groups`, { json: { userGroupIds: [groupId] } });
+  const users = await pid('GET', '/api/users?search=bob');
+  const bob = (users.json?.data ?? []).find((u) => u.username === 'bob');
+  const pv = await pid('GET', `/api/oidc/clients/${id}/preview/${bob?.id}?scopes=openid`);
+  eq(`${P}.preview-outside-groups`, 'findings "Matches" (preview 403 when the user is outside the allowed groups)', 403, pv.status);
+  ok(`${P}.group-names`, 'findings #5 (groups have name and friendlyName)',
+    groups.json?.data?.[0]?.name === 'pbs-admins' && typeof groups.json?.data?.[0]?.friendlyName === 'string', '{name, friendlyName}', groups.json?.data?.[0]);
+
+  // Usernames may contain '@'; the admin API refuses whitespace (findings #6)
+  const at = await pid('POST', '/api/users', { json: { username: `erin@corp${crypto.randomBytes(2).toString('hex')}`, email: 'erin@example.com', firstName: 'Erin' } });
+  const space = await pid('POST', '/api/users', { json: { username: 'erin smith', email: 'erin2@example.com', firstName: 'Erin' } });
+  eq(`${P}.username-rule`, 'findings #6 (usernames may contain "@"; dto/validations.go)', [201, 400], [at.status, space.status]);
+
+  if (sim.pocketIdVersion !== '2.14.0') {
+    return;
+  }
+  // Secrets (2.14): at most 20, DELETE one, list without values (findings #8)
+  const statuses = [];
+  for (let i = 0; i < 21; i++) {
+    const r = await pid('POST', `/api/oidc/clients/${id}/secrets`);
+    statuses.push(r.status);
+    if (r.json?.secret) {
+      sim.secrets.push(r.json.secret);
+    }
+    if (i === 20) {
+      eq(`${P}.secret-limit`, 'findings #8 (at most 20 secrets per client)',
+        { status: 400, error: 'A client cannot have more than 20 secrets' }, { status: r.status, error: r.json?.error });
+    }
+  }
+  const list = await pid('GET', `/api/oidc/clients/${id}/secrets`);
+  const first = list.json?.[0]?.id;
+  const del = await pid('DELETE', `/api/oidc/clients/${id}/secrets/${first}`);
+  const after = await pid('GET', `/api/oidc/clients/${id}/secrets`);
+  eq(`${P}.secret-delete`, 'findings #8 (DELETE /api/oidc/clients/{id}/secrets/{secretId}; list without values)',
+    { listed: 20, deleted: 204, left: 20 - 1, values: false },
+    { listed: list.json?.length, deleted: del.status, left: after.json?.length, values: (after.json ?? []).some((x) => 'secret' in x) });
+}
+
+async function uploadLogo(pid, clientId, fileName, light) {
+  const boundary = `probe${crypto.randomBytes(6).toString('hex')}`;
+  const body = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+    Buffer.from([1, 2, 3, 4]),
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return pid('POST', `/api/oidc/clients/${clientId}/logo?light=${light}`, { raw: body, headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}` } });
+}
+
+// ------------------------------------------------------------------------------------------------
+// How PBS builds the user id at sign-in, and a sign-in Pocket ID authorized that PBS could not finish
+// (real-source-findings.md #2, #3, #4, #6, "Offered": audit log, prompt/acr)
+
+async function signInIdChecks(pbs, pid, sim, auth, tag) {
+  const P = `${tag}.signin-ids`;
+  const { ticket, csrf } = auth;
+  const client = await createClientWithSecret(pid, sim, [sim.pbsOrigin]);
+  const mk = await pbs('POST', '/config/access/openid', {
+    form: { realm: 'Ids', 'issuer-url': sim.issuer, 'client-id': client.id, 'client-key': client.secret, autocreate: 1, 'username-claim': 'username', prompt: 'login', 'acr-values': 'urn:probe:a urn:probe:b' },
+    ticket, csrf,
+  });
+  eq(`${P}.realm.create`, 'pbs §3.1 (prompt, acr-values are realm properties)', 200, mk.status);
+  const au = await pbs('POST', '/access/openid/auth-url', { form: { realm: 'Ids', 'redirect-url': sim.pbsOrigin } });
+  const q = au.json?.data ? new URL(au.json.data).searchParams : new URLSearchParams();
+  eq(`${P}.auth-url.prompt-acr`, 'findings #4 (the authorize URL carries PKCE S256, prompt and acr values)',
+    { prompt: 'login', acr_values: 'urn:probe:a urn:probe:b', code_challenge_method: 'S256' },
+    { prompt: q.get('prompt'), acr_values: q.get('acr_values'), code_challenge_method: q.get('code_challenge_method') });
+
+  const addUser = (username) => request(`${sim.pocketIdOrigin}/_sim/users`, {
+    method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: formBody({ username, email: 'x@example.com' }),
+  });
+  const flow = async (username) => {
+    const a = await pbs('POST', '/access/openid/auth-url', { form: { realm: 'Ids', 'redirect-url': sim.pbsOrigin } });
+    const z = await request(a.json?.data, { headers: { Cookie: await signIn(sim, username) } });
+    const b = new URL(z.headers.location);
+    return pbs('POST', '/access/openid/login', { form: { state: b.searchParams.get('state'), code: b.searchParams.get('code'), 'redirect-url': sim.pbsOrigin } });
+  };
+  const long = `l${'o'.repeat(58)}ng`;
+  for (const name of ['frank@corp', long, 'gina smith']) {
+    const r = await addUser(name);
+    eq(`${P}.sim-user.${name.length > 20 ? 'long' : name}`, 'simulator hook /_sim/users (LDAP-like user)', 201, r.status);
+  }
+
+  const at = await flow('frank@corp');
+  eq(`${P}.username-with-at`, 'findings #2, #6 (id = value@realm, split at the last "@")', [200, 'frank@corp@Ids'], [at.status, at.json?.data?.username]);
+  const acl = await pbs('PUT', '/access/acl', { form: { path: '/', 'auth-id': 'frank@corp@Ids', role: 'Audit' }, ticket, csrf });
+  eq(`${P}.username-with-at.acl`, 'findings #2 (a valid id works in ACLs)', 200, acl.status);
+
+  const lg = await flow(long);
+  eq(`${P}.over-64.login-accepted`, 'findings #2 (the 64-character limit is not checked at login)', [200, `${long}@Ids`], [lg.status, lg.json?.data?.username]);
+  const lacl = await pbs('PUT', '/access/acl', { form: { path: '/', 'auth-id': `${long}@Ids`, role: 'Audit' }, ticket, csrf });
+  ok(`${P}.over-64.acl-refused`, 'findings #2 (every later call refuses an id over 64 characters, ACLs included); pbs schema auth-id maxLength 64',
+    lacl.status === 400 && /64 characters/.test(lacl.text), '400 … value may only be 64 characters long', reply(lacl));
+
+  const bad = await flow('gina smith');
+  eq(`${P}.invalid-user-name`, 'findings #2 (no whitespace, ":", "/" or control characters)', { status: 401, body: 'invalid user name in user id' }, reply(bad));
+
+  // PBS's token exchange fails after Pocket ID authorized: arm the PBS simulator's outbound fault (one use).
+  const arm = await request(`${sim.pbsOrigin}/_sim/faults`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ method: 'POST', path: 'idp:token', drop: true }), tlsOptions: sim.pbsTls,
+  });
+  ok(`${P}.fault.armed`, 'simulator hook /_sim/faults (outbound idp:token)', arm.status === 200, '200', reply(arm));
+  const failed = await flow('alice');
+  eq(`${P}.token-exchange-failed`, 'findings #4 (PBS must reach the token endpoint itself)',
+    { status: 401, body: 'Failed to contact token endpoint: Request failed' }, reply(failed));
+
+  const users = await pid('GET', '/api/users?search=alice');
+  const alice = (users.json?.data ?? []).find((u) => u.username === 'alice');
+  const log = await pid('GET', `/api/audit-logs/all?filters[userID]=${alice?.id}&filters[clientName]=${encodeURIComponent('Proxmox Backup Server')}&sort[column]=createdAt&sort[direction]=desc`);
+  const rows = log.json?.data ?? [];
+  ok(`${P}.audit-log.authorized`, 'findings "Offered" (GET /api/audit-logs/all, admin; filters[userID], filters[clientName]; audit_log_controller.go)',
+    log.status === 200 && rows.length > 0 && rows.every((x) => x.userID === alice?.id && x.data?.clientName === 'Proxmox Backup Server')
+      && rows.some((x) => x.event === 'CLIENT_AUTHORIZATION' || x.event === 'NEW_CLIENT_AUTHORIZATION'),
+    'rows of alice authorizing "Proxmox Backup Server"', reply(log));
+  const pbsUsers = await pbs('GET', '/access/users', { ticket });
+  ok(`${P}.token-exchange-failed.no-pbs-user`, 'findings #4 (Pocket ID authorized, PBS could not finish)',
+    !(pbsUsers.json?.data ?? []).some((u) => u.userid === 'alice@Ids'), 'no alice@Ids in PBS', (pbsUsers.json?.data ?? []).map((u) => u.userid));
+  const noKey = await pid('GET', '/api/audit-logs/all', { key: null });
+  eq(`${P}.audit-log.needs-auth`, 'pid §3 (admin route: 401 without credentials)', 401, noKey.status);
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -1162,13 +1354,16 @@ async function runInstance({ pbsVersion, pocketIdVersion }) {
     await group(`${tag}.pid.callback`, () => callbackPortChecks(pid, sim, tag));
     await group(`${tag}.pid.oidc`, () => tokenChecks(pid, sim, tag));
     await group(`${tag}.pbs.roles`, () => pbsRoleChecks(pbs, auth, tag, sim.pbsVersion));
-    if (pbsVersion && pbsVersion.startsWith('3.2')) {
+    if (!atLeast(sim.pbsVersion, '3.3.7')) {
       await group(`${tag}.pbs.old`, () => oldPbsChecks(pbs, auth, tag));
     } else {
       await group(`${tag}.pbs.realm`, () => pbsRealmChecks(pbs, auth, tag));
+      await group(`${tag}.pbs.builtin-realms`, () => builtinRealmChecks(pbs, auth, tag));
       await group(`${tag}.pbs.acl`, () => pbsAclChecks(pbs, auth, tag));
     }
+    await group(`${tag}.pid.client-rules`, () => pidClientRuleChecks(pid, sim, tag));
     await group(`${tag}.roundtrip`, () => roundTrip(pbs, pid, sim, auth, tag));
+    await group(`${tag}.signin-ids`, () => signInIdChecks(pbs, pid, sim, auth, tag));
     const log = await request(`${sim.pocketIdOrigin}/_sim/requests`);
     ok(`${tag}.pid.hook-requests`, 'simulator hook /_sim/requests (token endpoint called by PBS)',
       log.status === 200 && /\/api\/oidc\/token/.test(log.text), 'log includes /api/oidc/token', reply(log));
@@ -1188,6 +1383,7 @@ async function main() {
   }
   await group('pbs4.2.3+pid2.14.0', () => runInstance({ pocketIdVersion: '2.14.0' }));
   await group('pbs3.2.4+pid2.13.0', () => runInstance({ pbsVersion: '3.2.4', pocketIdVersion: '2.13.0' }));
+  await group('pbs3.3.3+pid2.14.0', () => runInstance({ pbsVersion: '3.3.3', pocketIdVersion: '2.14.0' }));
 }
 
 function finish(code) {

@@ -15,8 +15,11 @@ public sealed class PbsClient
 {
     public const string HttpClientName = "pbs";
 
-    /// <summary>The ticket cookie name; the old "PBSAuthCookie" is only a fallback on the server side (§2.1).</summary>
-    public const string TicketCookieName = "__Host-PBSAuthCookie";
+    /// <summary>
+    /// The ticket cookie name every PBS version reads: `__Host-PBSAuthCookie` is read only from PBS 3.3.4 on
+    /// (proxmox-auth-api 0.4.8), `PBSAuthCookie` by all versions.
+    /// </summary>
+    public const string TicketCookieName = "PBSAuthCookie";
 
     public const string CsrfHeaderName = "CSRFPreventionToken";
 

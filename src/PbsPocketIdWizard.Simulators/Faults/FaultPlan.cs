@@ -5,7 +5,9 @@ namespace PbsPocketIdWizard.Simulators.Faults;
 /// <summary>
 /// "The next Count requests matching Method and Path answer Status, or hang DelayMs, or drop the connection
 /// (before or, with DropAfter, after processing)."
-/// Path is exact (case-insensitive) or a prefix ending in '*'; Method "*" matches any verb.
+/// Path is exact (case-insensitive) or a prefix ending in '*'; Method "*" matches any verb. A path that does not start
+/// with '/' names a simulator's outbound call instead (e.g. the PBS simulator's `idp:token`, its code exchange with
+/// the identity provider) and matches only exactly, so a wildcard rule for incoming requests never hits it.
 /// </summary>
 public sealed record FaultRule
 {
@@ -35,6 +37,11 @@ public sealed record FaultRule
         if (Method != "*" && !string.Equals(Method, method, StringComparison.OrdinalIgnoreCase))
         {
             return false;
+        }
+
+        if (!path.StartsWith('/'))
+        {
+            return string.Equals(Path, path, StringComparison.OrdinalIgnoreCase);
         }
 
         return Path.EndsWith('*')

@@ -32,7 +32,6 @@ internal sealed record PbsRequest(
 internal sealed class PbsApi(PbsSimulatorState state, PbsOpenIdClient openId)
 {
     public const string JsonContentType = "application/json;charset=UTF-8";
-    public const string ClearCookie = "__Host-PBSAuthCookie=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Secure; SameSite=Lax; HttpOnly; Path=/;";
 
     private readonly Dictionary<(string Template, string Method), Func<PbsRequest, Task<PbsResult>>> _handlers =
         PbsHandlers.Create(openId);
@@ -79,7 +78,7 @@ internal sealed class PbsApi(PbsSimulatorState state, PbsOpenIdClient openId)
                 {
                     await DelayAsync(started, state.Options.AuthFailureDelay, context);
                     context.Response.StatusCode = 401;
-                    context.Response.Headers.Append("Set-Cookie", ClearCookie);
+                    context.Response.Headers.Append("Set-Cookie", state.ClearTicketCookie);
                     await context.Response.WriteAsync("authentication failed", context.RequestAborted);
                     return;
                 }
@@ -127,11 +126,10 @@ internal sealed class PbsApi(PbsSimulatorState state, PbsOpenIdClient openId)
         }
     }
 
-    /// <summary>Ticket cookie (the `__Host-` name wins) + CSRF on non-GET, else an API token header (pbs-api.md §2.1, §2.3).</summary>
+    /// <summary>Ticket cookie (by the names this version reads) + CSRF on non-GET, else an API token header (pbs-api.md §2.1, §2.3).</summary>
     private PbsCaller? Authenticate(HttpContext context)
     {
-        var cookies = context.Request.Cookies;
-        var ticket = cookies["__Host-PBSAuthCookie"] ?? cookies["PBSAuthCookie"];
+        var ticket = state.TicketFromCookies(context.Request.Cookies);
         if (!string.IsNullOrEmpty(ticket))
         {
             var userId = state.Tickets.VerifyTicket(Uri.UnescapeDataString(ticket));
@@ -268,7 +266,7 @@ internal sealed class PbsApi(PbsSimulatorState state, PbsOpenIdClient openId)
         context.Response.StatusCode = ex.Status;
         if (ex.Status == 401)
         {
-            context.Response.Headers.Append("Set-Cookie", ClearCookie);
+            context.Response.Headers.Append("Set-Cookie", state.ClearTicketCookie);
         }
 
         await context.Response.WriteAsync(ex.Message, Encoding.UTF8, context.RequestAborted);

@@ -15,7 +15,7 @@ internal static class PbsHandlers
         [("/ping", "GET")] = _ => Done(new JsonObject { ["pong"] = true }),
         [("/version", "GET")] = PbsNodeHandlers.Version,
         [("/access/ticket", "POST")] = PbsTicketHandlers.CreateTicket,
-        [("/access/ticket", "DELETE")] = _ => Task.FromResult(new PbsResult(new JsonObject()) { TicketEnvelope = true, SetCookies = { PbsApi.ClearCookie } }),
+        [("/access/ticket", "DELETE")] = r => Task.FromResult(new PbsResult(new JsonObject()) { TicketEnvelope = true, SetCookies = { r.State.ClearTicketCookie } }),
         [("/access/domains", "GET")] = PbsRealmHandlers.Domains,
         [("/access/users", "GET")] = PbsUserHandlers.ListUsers,
         [("/access/users", "POST")] = PbsUserHandlers.CreateUser,

@@ -106,6 +106,9 @@ internal sealed partial class PbsOpenIdClient(PbsSimulatorState state) : IDispos
             claims[key] = value?.DeepClone();
         }
 
+        // proxmox-openid merges the userinfo and ID-token claims, the ID token winning. `username-claim` defaults to
+        // `sub`; for compatibility a configured `subject` / `username` falls back to `sub` / `preferred_username`
+        // when no claim has that literal name (src/api2/access/openid.rs).
         var configured = realm.UsernameClaim ?? "sub";
         var username = StringClaim(claims, configured)
             ?? configured switch
@@ -121,6 +124,7 @@ internal sealed partial class PbsOpenIdClient(PbsSimulatorState state) : IDispos
             throw new PbsApiException(401, "invalid user name in user id");
         }
 
+        // Userid::try_from; PbsHandlers.RealmOf splits such an id at the last '@', so a name may contain '@'.
         var userId = $"{username}@{auth.Realm}";
         lock (state.Sync)
         {
@@ -139,13 +143,9 @@ internal sealed partial class PbsOpenIdClient(PbsSimulatorState state) : IDispos
                         : new PbsApiException(401, $"autocreate user failed - '{userId}' already exists.");
                 }
 
-                if (userId.Length > 64)
-                {
-                    // (derived from code) the user.cfg write fails on the 64-character userid schema (pbs-api.md §5.4).
-                    throw new PbsApiException(401, $"autocreate user failed - invalid user id '{userId}' - value may only be 64 characters long");
-                }
-
-                // Only values that pass the schema (single line, 2..64 characters) are copied (pbs-api.md §5.4).
+                // Userid::try_from has no length limit, so an id over 64 characters is created and signed in here; every
+                // later API call that names it (user GET, ACL auth-id, …) refuses it by the 64-character schema.
+                // Only claim values that pass the schema (single line, 2..64 characters) are copied (pbs-api.md §5.4).
                 state.UserEntries.Add(new PbsSimulatorState.UserEntry(userId)
                 {
                     Firstname = SchemaText(StringClaim(claims, "given_name")),

@@ -142,6 +142,7 @@ internal sealed class PbsOpenIdProvider(PbsSimulatorState state) : IDisposable
         }
 
         request.Content = new FormUrlEncodedContent(form);
+        await ApplyTokenExchangeFaultAsync(prefix, ct);
         HttpResponseMessage response;
         try
         {
@@ -197,5 +198,30 @@ internal sealed class PbsOpenIdProvider(PbsSimulatorState state) : IDisposable
         }
 
         return await GetJsonAsync(discovery.UserinfoEndpoint, 401, "Failed to contact userinfo endpoint: ", ct, accessToken);
+    }
+
+    /// <summary>The `/_sim/faults` path naming PBS's code exchange with the identity provider (an outbound call).</summary>
+    public const string TokenExchangeFaultPath = "idp:token";
+
+    /// <summary>
+    /// A fault armed for <see cref="TokenExchangeFaultPath"/> fails the exchange as PBS would see it, after the
+    /// provider has already authorized the user: a status as the provider's answer, a drop or delay as "Request
+    /// failed" (unreachable, untrusted certificate, timeout). Nothing is sent, so the code stays unredeemed.
+    /// </summary>
+    private async Task ApplyTokenExchangeFaultAsync(string prefix, CancellationToken ct)
+    {
+        if (state.Faults.TryTake(HttpMethod.Post.Method, TokenExchangeFaultPath) is not { } fault)
+        {
+            return;
+        }
+
+        if (fault.DelayMs > 0)
+        {
+            await Task.Delay(fault.DelayMs, ct);
+        }
+
+        throw fault.Status is { } status && !fault.Drop
+            ? new PbsApiException(401, $"{prefix}Server returned invalid response: HTTP status code {status}")
+            : new PbsApiException(401, prefix + "Request failed");
     }
 }

@@ -5,8 +5,9 @@ namespace PbsPocketIdWizard.Simulators.Pbs;
 public sealed class PbsSimulatorOptions
 {
     /// <summary>
-    /// The PBS version to imitate. "3.2.x": no realm `default` flag (rejected as an unknown parameter), pam/pbs hard-coded
-    /// (pbs-api.md §0, §3.2, §4). Below 4.2.1 there is no `audiences` property.
+    /// The PBS version to imitate (pbs-api.md §0). Before 3.3: no push-sync roles. Before 3.3.4: only the `PBSAuthCookie`
+    /// ticket cookie is read. Before 3.3.7: no realm `default` flag (rejected as an unknown parameter), pam/pbs
+    /// hard-coded, no `/config/access/pam|pbs`. Before 4.0.12: no `http-only`. Before 4.2.1: no `audiences`.
     /// </summary>
     public string Version { get; set; } = "4.2.3";
 
@@ -15,6 +16,12 @@ public sealed class PbsSimulatorOptions
 
     /// <summary>Base32 TOTP secret; when set, root@pam logins need a TOTP second factor (pbs-api.md §2.2).</summary>
     public string? RootTotpSecret { get; set; }
+
+    /// <summary>
+    /// root@pam's TFA recovery keys; when any are set, root@pam logins need a second factor, and `recovery:KEY` answers
+    /// the challenge once per key (pbs-api.md §2.2). <see cref="PbsSimulatorState.Reset"/> makes them unused again.
+    /// </summary>
+    public IReadOnlyList<string> RootRecoveryKeys { get; set; } = [];
 
     /// <summary>401 answers wait until this long after the request started (pbs-api.md §1, §13.11); tests set Zero.</summary>
     public TimeSpan AuthFailureDelay { get; set; } = TimeSpan.FromSeconds(3);

@@ -25,7 +25,7 @@ public sealed record PbsDatastore(string Name, string Path, string? Comment, IRe
 /// pending OpenID auth states. The PBS simulator's own FaultPlan and RequestLog live here so two simulators in one
 /// process stay apart.
 /// </summary>
-public sealed class PbsSimulatorState
+public sealed partial class PbsSimulatorState
 {
     internal readonly Lock Sync = new();
     internal readonly List<RealmEntry> RealmEntries = [];
@@ -34,6 +34,7 @@ public sealed class PbsSimulatorState
     internal readonly List<PbsAclEntry> AclEntries = [];
     internal readonly List<DatastoreEntry> DatastoreEntries = [];
     internal readonly Dictionary<string, OpenIdAuthState> OpenIdStates = new(StringComparer.Ordinal);
+    private readonly HashSet<int> _usedRecoveryKeys = [];
 
     public PbsSimulatorState(PbsSimulatorOptions options, TimeProvider? time = null)
     {
@@ -69,6 +70,23 @@ public sealed class PbsSimulatorState
     /// <summary>3.3.7+ keeps pam/pbs in domains.cfg and knows the `default` flag (pbs-api.md §0).</summary>
     internal bool HasRealmDefaults => Version >= new Version(3, 3, 7);
 
+    /// <summary>
+    /// The ticket cookie this version reads and clears: `__Host-PBSAuthCookie` from proxmox-auth-api 0.4.8 (PBS 3.3.4) on,
+    /// which still accepts the old `PBSAuthCookie` as a fallback; before, only `PBSAuthCookie`.
+    /// </summary>
+    internal string TicketCookieName => Version >= new Version(3, 3, 4) ? HostTicketCookie : LegacyTicketCookie;
+
+    internal const string HostTicketCookie = "__Host-PBSAuthCookie";
+
+    internal const string LegacyTicketCookie = "PBSAuthCookie";
+
+    /// <summary>The ticket from the request's cookies, by the names this version reads (the `__Host-` one wins).</summary>
+    internal string? TicketFromCookies(Microsoft.AspNetCore.Http.IRequestCookieCollection cookies) =>
+        (TicketCookieName == HostTicketCookie ? cookies[HostTicketCookie] : null) ?? cookies[LegacyTicketCookie];
+
+    /// <summary>The Set-Cookie that expires the ticket cookie (every 401 and logout).</summary>
+    internal string ClearTicketCookie => $"{TicketCookieName}=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Secure; SameSite=Lax; HttpOnly; Path=/;";
+
     /// <summary>Back to the seed: root@pam, realms pam (default on ≥3.3.7) and pbs, datastores backups and offsite (ns dev).</summary>
     public void Reset()
     {
@@ -81,6 +99,7 @@ public sealed class PbsSimulatorState
                 RealmEntries.Add(new RealmEntry("pbs", "pbs") { Props = { ["comment"] = "Proxmox Backup authentication server" } });
             }
 
+            _usedRecoveryKeys.Clear();
             UserEntries.Clear();
             UserEntries.Add(new UserEntry("root@pam") { Comment = "Superuser", PasswordHash = Hash(Options.RootPassword) });
             TokenEntries.Clear();
@@ -193,6 +212,33 @@ public sealed class PbsSimulatorState
         AclEntries.Add(new PbsAclEntry(path, authId, role, propagate));
     }
 
+    /// <summary>Indices of root@pam's recovery keys not used yet (the `recovery` list of the TFA challenge).</summary>
+    internal IReadOnlyList<int> UnusedRecoveryKeyIndices()
+    {
+        lock (Sync)
+        {
+            return Enumerable.Range(0, Options.RootRecoveryKeys.Count).Where(i => !_usedRecoveryKeys.Contains(i)).ToList();
+        }
+    }
+
+    /// <summary>Spends the recovery key if it is one of root@pam's unused keys.</summary>
+    internal bool TryUseRecoveryKey(string key)
+    {
+        lock (Sync)
+        {
+            for (var i = 0; i < Options.RootRecoveryKeys.Count; i++)
+            {
+                if (!_usedRecoveryKeys.Contains(i) && CryptographicOperations.FixedTimeEquals(
+                    Encoding.UTF8.GetBytes(Options.RootRecoveryKeys[i]), Encoding.UTF8.GetBytes(key.Trim())))
+                {
+                    return _usedRecoveryKeys.Add(i);
+                }
+            }
+
+            return false;
+        }
+    }
+
     internal static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 
     internal static bool SecretMatches(string? storedHash, string candidate) =>
@@ -228,77 +274,6 @@ public sealed class PbsSimulatorState
     internal bool IsActive(TokenEntry token) =>
         token.Enable != false && (token.Expire is null or 0 || token.Expire > Now)
         && FindUser(token.UserId) is { } owner && IsActive(owner);
-
-    /// <summary>sha256 of the serialised domains.cfg (pbs-api.md §3.4).</summary>
-    internal string DomainsDigest()
-    {
-        var sb = new StringBuilder();
-        foreach (var realm in RealmEntries)
-        {
-            sb.Append(realm.Type).Append(": ").Append(realm.Name).Append('\n');
-            foreach (var (key, value) in realm.Props)
-            {
-                sb.Append('\t').Append(key).Append(' ').Append(value).Append('\n');
-            }
-
-            sb.Append('\n');
-        }
-
-        return Digest(sb);
-    }
-
-    internal string UsersDigest()
-    {
-        var sb = new StringBuilder();
-        foreach (var u in UserEntries)
-        {
-            sb.Append("user: ").Append(u.UserId).Append('\n');
-            AppendProp(sb, "comment", u.Comment);
-            AppendProp(sb, "email", u.Email);
-            AppendProp(sb, "enable", u.Enable is { } e ? (e ? "true" : "false") : null);
-            AppendProp(sb, "expire", u.Expire?.ToString(CultureInfo.InvariantCulture));
-            AppendProp(sb, "firstname", u.Firstname);
-            AppendProp(sb, "lastname", u.Lastname);
-            sb.Append('\n');
-        }
-
-        foreach (var t in TokenEntries)
-        {
-            sb.Append("token: ").Append(t.TokenId).Append('\n');
-            AppendProp(sb, "comment", t.Comment);
-            AppendProp(sb, "enable", t.Enable is { } e ? (e ? "true" : "false") : null);
-            AppendProp(sb, "expire", t.Expire?.ToString(CultureInfo.InvariantCulture));
-            sb.Append('\n');
-        }
-
-        return Digest(sb);
-    }
-
-    /// <summary>acl.cfg lines `acl:PROPAGATE:PATH:AUTHIDS:ROLES` (pbs-api.md §6.2).</summary>
-    internal string AclDigest()
-    {
-        var sb = new StringBuilder();
-        foreach (var group in AclEntries.GroupBy(a => (a.Path, a.Propagate)).OrderBy(g => g.Key.Path, StringComparer.Ordinal))
-        {
-            foreach (var byAuth in group.GroupBy(a => a.AuthId))
-            {
-                sb.Append("acl:").Append(group.Key.Propagate ? '1' : '0').Append(':').Append(group.Key.Path).Append(':')
-                    .Append(byAuth.Key).Append(':').Append(string.Join(',', byAuth.Select(a => a.Role))).Append('\n');
-            }
-        }
-
-        return Digest(sb);
-    }
-
-    private static void AppendProp(StringBuilder sb, string key, string? value)
-    {
-        if (value is not null)
-        {
-            sb.Append('\t').Append(key).Append(' ').Append(value).Append('\n');
-        }
-    }
-
-    private static string Digest(StringBuilder sb) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
 
     private static Version ParseVersion(string text)
     {

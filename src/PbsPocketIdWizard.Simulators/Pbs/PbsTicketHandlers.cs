@@ -16,8 +16,7 @@ internal static class PbsTicketHandlers
 
         if (r.Params.Str("tfa-challenge") is { } challenge)
         {
-            if (!state.Tickets.VerifyTfaTicket(challenge, username) || username != "root@pam" || state.Options.RootTotpSecret is not { } totpSecret
-                || !password.StartsWith("totp:", StringComparison.Ordinal) || !state.Tickets.VerifyTotp(totpSecret, password[5..]))
+            if (!state.Tickets.VerifyTfaTicket(challenge, username) || username != "root@pam" || !SecondFactorMatches(state, password))
             {
                 throw failed;
             }
@@ -43,9 +42,9 @@ internal static class PbsTicketHandlers
             }
         }
 
-        if (username == "root@pam" && state.Options.RootTotpSecret is not null)
+        if (username == "root@pam" && RootChallenge(state) is { } tfaChallenge)
         {
-            var partial = state.Tickets.CreateTfaTicket(username, "{\"totp\":true}");
+            var partial = state.Tickets.CreateTfaTicket(username, tfaChallenge);
             return Task.FromResult(new PbsResult(new JsonObject
             {
                 ["username"] = username,
@@ -55,6 +54,41 @@ internal static class PbsTicketHandlers
         }
 
         return Task.FromResult(TicketResult(state, username, httpOnly));
+    }
+
+    /// <summary>
+    /// root@pam's `TfaChallenge` (kebab-case, fields only when present): `totp` when a TOTP secret is set, `recovery`
+    /// with the indices of the unused recovery keys (pbs-api.md §2.2). Null when root has no second factor.
+    /// </summary>
+    private static string? RootChallenge(PbsSimulatorState state)
+    {
+        var challenge = new JsonObject();
+        if (state.Options.RootTotpSecret is not null)
+        {
+            challenge["totp"] = true;
+        }
+
+        var unused = state.UnusedRecoveryKeyIndices();
+        if (unused.Count > 0)
+        {
+            challenge["recovery"] = new JsonArray(unused.Select(i => (JsonNode)i).ToArray());
+        }
+
+        return challenge.Count == 0 ? null : challenge.ToJsonString();
+    }
+
+    /// <summary>
+    /// The second step's `password`: `totp:CODE` (±30 s) or `recovery:KEY` (each key works once). `webauthn:`,
+    /// `u2f:` and `yubico:` need a browser or a device and are refused here like a wrong answer.
+    /// </summary>
+    private static bool SecondFactorMatches(PbsSimulatorState state, string password)
+    {
+        if (password.StartsWith("totp:", StringComparison.Ordinal))
+        {
+            return state.Options.RootTotpSecret is { } totpSecret && state.Tickets.VerifyTotp(totpSecret, password[5..]);
+        }
+
+        return password.StartsWith("recovery:", StringComparison.Ordinal) && state.TryUseRecoveryKey(password[9..]);
     }
 
     private static bool UserActive(PbsSimulatorState state, string userId)
@@ -74,7 +108,7 @@ internal static class PbsTicketHandlers
         if (httpOnly)
         {
             data["ticket-info"] = ticket[..ticket.LastIndexOf("::", StringComparison.Ordinal)] + "::ticketinfo";
-            result.SetCookies.Add($"__Host-PBSAuthCookie={Uri.EscapeDataString(ticket)}; Secure; SameSite=Lax; HttpOnly; Path=/;");
+            result.SetCookies.Add($"{state.TicketCookieName}={Uri.EscapeDataString(ticket)}; Secure; SameSite=Lax; HttpOnly; Path=/;");
         }
         else
         {

@@ -21,6 +21,7 @@ internal static class PocketIdAdminApi
 
         yield return new("GET", "/api/users/me", PocketIdAccess.AnyUser, r => r.JsonAsync(200, PocketIdDtos.User(r.State, r.User!)));
         yield return new("GET", "/api/users", PocketIdAccess.Admin, PocketIdUserApi.ListUsers);
+        yield return new("POST", "/api/users", PocketIdAccess.Admin, PocketIdUserApi.CreateUser);
         yield return new("GET", "/api/users/{id}", PocketIdAccess.Admin, r => r.JsonAsync(200, PocketIdDtos.User(r.State, RequireUser(r, r.Route("id")))));
         yield return new("GET", "/api/users/{id}/profile-picture.png", PocketIdAccess.Public, PocketIdUserApi.ProfilePicture);
         yield return new("GET", "/api/users/{id}/groups", PocketIdAccess.Admin, r => r.JsonAsync(200,

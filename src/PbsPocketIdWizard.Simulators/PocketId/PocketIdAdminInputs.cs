@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 
@@ -49,6 +50,20 @@ internal sealed record GroupInput
     [JsonPropertyName("name")] public string? Name { get; init; }
 }
 
+/// <summary>UserCreateDto (backend/internal/dto/user_dto.go).</summary>
+internal sealed record UserInput
+{
+    [JsonPropertyName("username")] public string? Username { get; init; }
+    [JsonPropertyName("email")] public string? Email { get; init; }
+    [JsonPropertyName("emailVerified")] public bool? EmailVerified { get; init; }
+    [JsonPropertyName("firstName")] public string? FirstName { get; init; }
+    [JsonPropertyName("lastName")] public string? LastName { get; init; }
+    [JsonPropertyName("displayName")] public string? DisplayName { get; init; }
+    [JsonPropertyName("isAdmin")] public bool? IsAdmin { get; init; }
+    [JsonPropertyName("disabled")] public bool? Disabled { get; init; }
+    [JsonPropertyName("userGroupIds")] public List<string?>? UserGroupIds { get; init; }
+}
+
 internal sealed record GroupUsersInput
 {
     [JsonPropertyName("userIds")] public List<string?>? UserIds { get; init; }
@@ -58,6 +73,18 @@ internal sealed record GroupUsersInput
 internal static partial class PocketIdValidation
 {
     public const long MaxTokenMinutes = 525600;
+
+    /// <summary>Loopback, link-local, private or unspecified: what the logo download's SSRF guard refuses and the audit log calls "Internal Network".</summary>
+    public static bool IsPrivateAddress(IPAddress ip)
+    {
+        if (IPAddress.IsLoopback(ip) || ip.IsIPv6LinkLocal || ip.IsIPv6SiteLocal || ip.IsIPv6UniqueLocal)
+        {
+            return true;
+        }
+
+        var b = ip.GetAddressBytes();
+        return b.Length == 4 && (b[0] == 10 || (b[0] == 172 && b[1] >= 16 && b[1] <= 31) || (b[0] == 192 && b[1] == 168) || (b[0] == 169 && b[1] == 254) || b[0] == 0);
+    }
 
     [GeneratedRegex("^[a-zA-Z0-9._-]+$")]
     private static partial Regex ClientIdPattern();
@@ -215,6 +242,22 @@ internal static partial class PocketIdValidation
             problems.Add(new FieldProblem(field, "printascii", "is invalid"));
         }
     }
+
+    /// <summary>
+    /// The `username` tag: a letter or digit first and last, letters, digits, `_ . @ -` between
+    /// (backend/internal/dto/validations.go). LDAP-synced users skip this rule.
+    /// </summary>
+    public static void Username(List<FieldProblem> problems, string? value)
+    {
+        if (!string.IsNullOrEmpty(value) && !UsernamePattern().IsMatch(value))
+        {
+            problems.Add(new FieldProblem("username", "invalid_format",
+                "must only contain letters, numbers, underscores, dots, hyphens, and '@' symbols and not start or end with a special character"));
+        }
+    }
+
+    [GeneratedRegex(@"^[a-zA-Z0-9]([a-zA-Z0-9_.@-]*[a-zA-Z0-9])?\z")]
+    private static partial Regex UsernamePattern();
 
     public static void ThrowIfAny(List<FieldProblem> problems)
     {

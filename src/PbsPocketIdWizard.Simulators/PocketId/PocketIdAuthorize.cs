@@ -105,13 +105,15 @@ internal static class PocketIdAuthorize
             .Where(PocketIdTokens.KnownScopes.Contains).Distinct(StringComparer.Ordinal).ToList(); // unknown scopes ignored
         var now = r.State.Time.GetUtcNow();
         var code = PocketIdSimulatorState.RandomAlphanumeric(43);
+        var pkceMethod = string.IsNullOrEmpty(challenge) ? null : (string.IsNullOrEmpty(method) ? "plain" : method);
         r.State.AddCode(new SimAuthCode(code, client.Id, user.Id, p.GetValueOrDefault("redirect_uri"), scopes, p.GetValueOrDefault("nonce"),
-            string.IsNullOrEmpty(challenge) ? null : challenge, string.IsNullOrEmpty(challenge) ? null : (string.IsNullOrEmpty(method) ? "plain" : method),
-            now, now + CodeLifetime));
+            pkceMethod is null ? null : challenge, pkceMethod, now, now + CodeLifetime));
         if (!string.IsNullOrEmpty(challenge) && !client.PkceEnabled && !client.PkceSupported)
         {
             r.State.UpdateClient(client.Id, c => c with { PkceSupported = true }); // v2.10+ UI hint (§11.4)
         }
+
+        r.State.AuditLog.RecordAuthorization(client, user.Id, pkceMethod, http.Connection.RemoteIpAddress, http.Request.Headers.UserAgent.ToString());
 
         var parameters = new Dictionary<string, string?> { ["code"] = code, ["scope"] = string.Join(' ', scopes) };
         if (!string.IsNullOrEmpty(state))

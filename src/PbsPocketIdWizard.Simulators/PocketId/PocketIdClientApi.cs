@@ -113,7 +113,7 @@ internal static class PocketIdClientApi
             }
 
             if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https") || uri.Host.Length == 0
-                || uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && IsPrivate(ip)))
+                || uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && PocketIdValidation.IsPrivateAddress(ip)))
             {
                 throw new PocketIdApiError(400, "validation_failed", $"{PocketIdApiError.Capitalise(field)} is invalid",
                     new JsonObject { ["fields"] = new JsonArray(new JsonObject { ["field"] = field, ["code"] = "invalid_value", ["message"] = "is invalid" }) });
@@ -121,17 +121,6 @@ internal static class PocketIdClientApi
 
             throw new PocketIdApiError(422, "logo_download_failed", "Failed to download the logo");
         }
-    }
-
-    private static bool IsPrivate(IPAddress ip)
-    {
-        if (IPAddress.IsLoopback(ip) || ip.IsIPv6LinkLocal || ip.IsIPv6SiteLocal || ip.IsIPv6UniqueLocal)
-        {
-            return true;
-        }
-
-        var b = ip.GetAddressBytes();
-        return b.Length == 4 && (b[0] == 10 || (b[0] == 172 && b[1] >= 16 && b[1] <= 31) || (b[0] == 192 && b[1] == 168) || (b[0] == 169 && b[1] == 254) || b[0] == 0);
     }
 
     internal static Task DeleteClient(PocketIdRequest r)
@@ -171,6 +160,12 @@ internal static class PocketIdClientApi
 
         var client = RequireClient(r, r.Route("id"));
         var user = RequireUser(r, r.Route("userId"));
+        if (!PocketIdAuthorize.MayAuthorize(r.State, client, user))
+        {
+            // The same group check as /authorize (backend/internal/service/oidc_service.go GetClientPreview).
+            throw new PocketIdApiError(403, "oidc_access_denied", "You're not allowed to access this service");
+        }
+
         var scopes = scopesText.Split(' ', StringSplitOptions.RemoveEmptyEntries); // the code splits on spaces (§14)
         var issuer = r.Issuer;
         var now = r.State.Time.GetUtcNow();

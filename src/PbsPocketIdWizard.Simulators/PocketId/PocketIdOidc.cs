@@ -23,6 +23,7 @@ internal static class PocketIdOidc
         yield return new("POST", "/api/oidc/end-session", PocketIdAccess.Public, PocketIdAuthorize.EndSession);
         yield return new("POST", "/_sim/sign-in", PocketIdAccess.Public, PocketIdSignIn.SignIn);
         yield return new("POST", "/_sim/sign-out", PocketIdAccess.Public, PocketIdSignIn.SignOut);
+        yield return new("POST", "/_sim/users", PocketIdAccess.Public, PocketIdUserApi.SimAddUser);
     }
 
     private static JsonArray Strings(params string[] values) => new(values.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray());

@@ -33,6 +33,12 @@ internal static class PocketIdSecretApi
     {
         var input = await r.ReadJsonAsync<SecretInput>(optional: true);
         var custom = ValidatedCustomSecret(input);
+        // The real order (oidc_service.go CreateClientSecret): expiry, client, public, count.
+        if (input?.ExpiresAt is { } expires && expires <= r.State.Time.GetUtcNow())
+        {
+            throw PocketIdApiError.Sentence("The expiration date of a client secret must be in the future");
+        }
+
         var client = RequireClient(r, r.Route("id"));
         if (client.IsPublic)
         {
@@ -41,12 +47,7 @@ internal static class PocketIdSecretApi
 
         if (client.Secrets.Count >= MaxSecretsPerClient)
         {
-            throw PocketIdApiError.Sentence("A client cannot have more than 20 secrets");
-        }
-
-        if (input?.ExpiresAt is { } expires && expires <= r.State.Time.GetUtcNow())
-        {
-            throw PocketIdApiError.Sentence("The expiration date of a client secret must be in the future");
+            throw PocketIdApiError.Sentence($"A client cannot have more than {MaxSecretsPerClient} secrets");
         }
 
         var value = custom ?? PocketIdSimulatorState.RandomAlphanumeric(32);

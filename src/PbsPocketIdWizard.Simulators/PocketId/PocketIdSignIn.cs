@@ -62,6 +62,7 @@ internal static class PocketIdSignIn
             return;
         }
 
+        r.State.AuditLog.RecordSignIn(user.Id, http.Connection.RemoteIpAddress, http.Request.Headers.UserAgent.ToString());
         http.Response.Cookies.Append(r.State.SessionCookieName, r.State.CreateSession(user.Id), new CookieOptions
         {
             HttpOnly = true,

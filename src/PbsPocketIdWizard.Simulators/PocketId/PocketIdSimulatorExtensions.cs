@@ -28,7 +28,7 @@ public static class PocketIdSimulatorExtensions
         app.UseSimulatorFaults(state.Faults, state.Requests, state.Time,
             (context, status, message) => PocketIdErrorWriter.WriteFaultAsync(context, state.Profile, status, message));
         app.MapSimulatorHooks(state.Faults, state.Requests, state.Reset);
-        var router = new PocketIdRouter([.. PocketIdAdminApi.Routes(state.Profile), .. PocketIdOidc.Routes(state.Profile)]);
+        var router = new PocketIdRouter([.. PocketIdAdminApi.Routes(state.Profile), .. PocketIdAuditLogApi.Routes(), .. PocketIdOidc.Routes(state.Profile)]);
         app.Use(async (HttpContext context, RequestDelegate next) =>
         {
             // Endpoint routing already matched a shared /_sim hook: let it run.

@@ -34,6 +34,7 @@ public sealed class PocketIdSimulatorState
         Profile = PocketIdProfile.Parse(options.Version);
         Time = options.TimeProvider ?? TimeProvider.System;
         PublicUrl = options.PublicUrl?.TrimEnd('/');
+        AuditLog = new PocketIdAuditLog(Time);
         SigningKey = RSA.Create(2048);
         KeyId = Base64Url.EncodeToString(SHA256.HashData(SigningKey.ExportSubjectPublicKeyInfo()))[..16];
         Reset();
@@ -46,6 +47,9 @@ public sealed class PocketIdSimulatorState
     public FaultPlan Faults { get; } = new();
 
     public RequestLog Requests { get; } = new();
+
+    /// <summary>`GET /api/audit-logs/all`'s rows, plus which authorizations used PKCE.</summary>
+    public PocketIdAuditLog AuditLog { get; }
 
     /// <summary>Issuer (APP_URL, §11.1): no trailing slash. Null until the host knows its bound address.</summary>
     public string? PublicUrl { get; set; }
@@ -81,10 +85,38 @@ public sealed class PocketIdSimulatorState
             _usedCodes.Clear();
             _accessTokens.Clear();
             _refreshTokens.Clear();
+            AuditLog.Clear();
             _users[AliceId] = new SimUser(AliceId, "alice", "alice@example.com", true, "Alice", "Liddell", "Alice Liddell", true, false, now);
             _users[BobId] = new SimUser(BobId, "bob", null, false, "Bob", null, "Bob", false, false, now);
             _groups[PbsAdminsGroupId] = new SimGroup(PbsAdminsGroupId, "PBS Admins", "pbs-admins", now, [AliceId]);
             _apiKeysBySha[Sha256Hex(_options.ApiKey)] = (AliceId, now.AddYears(1));
+        }
+    }
+
+    /// <summary>
+    /// Adds a user as LDAP sync or the database could hold it, without the admin API's username rule, so tests can
+    /// seed names the UI would refuse (whitespace, ':', '/', very long) besides valid ones with '@'. Returns its id.
+    /// </summary>
+    public string AddUser(string username, string? email = null, bool isAdmin = false, string? firstName = null, string? lastName = null)
+    {
+        var first = firstName ?? username;
+        var user = new SimUser(Guid.NewGuid().ToString(), username, email, email is not null, first, lastName, $"{first} {lastName}".Trim(),
+            isAdmin, false, Time.GetUtcNow());
+        return TryAddUser(user) ? user.Id : throw new InvalidOperationException($"username '{username}' is taken");
+    }
+
+    /// <summary>Adds the user unless the username is taken (case-insensitive, like the unique index).</summary>
+    internal bool TryAddUser(SimUser user)
+    {
+        lock (_lock)
+        {
+            if (_users.Values.Any(u => string.Equals(u.Username, user.Username, StringComparison.OrdinalIgnoreCase)))
+            {
+                return false;
+            }
+
+            _users[user.Id] = user;
+            return true;
         }
     }
 

@@ -48,6 +48,67 @@ internal static class PocketIdUserApi
         (g, search) => Like(g.Name, search),
         GroupColumns, g => PocketIdDtos.GroupMinimal(g, g.UserIds.Count));
 
+    /// <summary>
+    /// POST /api/users: 201 UserDto. `username` 1..50 by the username rule, `email` required while the app config's
+    /// `requireUserEmail` is on (the simulator's is), names up to 50 / 100 characters; a taken username is 409.
+    /// </summary>
+    internal static async Task CreateUser(PocketIdRequest r)
+    {
+        var input = await r.ReadJsonAsync<UserInput>() ?? new UserInput();
+        var problems = new List<FieldProblem>();
+        PocketIdValidation.Required(problems, "username", input.Username);
+        PocketIdValidation.Username(problems, input.Username);
+        PocketIdValidation.Length(problems, "username", input.Username, 1, 50);
+        PocketIdValidation.Required(problems, "email", input.Email);
+        PocketIdValidation.Length(problems, "firstName", input.FirstName, 0, 50);
+        PocketIdValidation.Length(problems, "lastName", input.LastName, 0, 50);
+        PocketIdValidation.Length(problems, "displayName", input.DisplayName, 0, 100);
+        PocketIdValidation.ThrowIfAny(problems);
+        var user = new SimUser(Guid.NewGuid().ToString(), input.Username!, input.Email, input.EmailVerified ?? false, input.FirstName ?? string.Empty,
+            string.IsNullOrEmpty(input.LastName) ? null : input.LastName, input.DisplayName ?? string.Empty, input.IsAdmin ?? false,
+            input.Disabled ?? false, r.State.Time.GetUtcNow());
+        if (!r.State.TryAddUser(user))
+        {
+            throw Conflict(r, "Username is already in use", "username");
+        }
+
+        foreach (var groupId in (input.UserGroupIds ?? []).OfType<string>())
+        {
+            if (r.State.FindGroup(groupId) is { } group)
+            {
+                r.State.ReplaceGroupMembers(group.Id, [.. group.UserIds, user.Id]);
+            }
+        }
+
+        await r.JsonAsync(201, PocketIdDtos.User(r.State, user));
+    }
+
+    /// <summary>
+    /// Test hook `POST /_sim/users` (form `username`, optional `email`): adds a user the way LDAP sync can, without the
+    /// username rule, so a test bed can hold names PBS refuses (whitespace, ':', '/') or ids over 64 characters.
+    /// </summary>
+    internal static async Task SimAddUser(PocketIdRequest r)
+    {
+        var form = r.Http.Request.HasFormContentType ? await r.Http.Request.ReadFormAsync(r.Http.RequestAborted) : null;
+        var username = form?["username"].ToString();
+        if (string.IsNullOrEmpty(username))
+        {
+            await r.JsonAsync(400, new JsonObject { ["error"] = "form with username expected" });
+            return;
+        }
+
+        var email = form!["email"].ToString();
+        try
+        {
+            var id = r.State.AddUser(username, email.Length == 0 ? null : email);
+            await r.JsonAsync(201, PocketIdDtos.User(r.State, r.State.FindUser(id)!));
+        }
+        catch (InvalidOperationException ex)
+        {
+            await r.JsonAsync(409, new JsonObject { ["error"] = ex.Message });
+        }
+    }
+
     internal static async Task CreateGroup(PocketIdRequest r)
     {
         var input = await r.ReadJsonAsync<GroupInput>() ?? new GroupInput();

@@ -41,6 +41,8 @@ public sealed class WizardRunTests
     [InlineData("2.14.0", "4.2.3")]
     [InlineData("2.13.0", "4.2.3")]
     [InlineData("2.12.0", "3.4.1")]
+    [InlineData("2.14.0", "3.3.3")]
+    [InlineData("2.13.0", "3.3.3")]
     [InlineData("2.2.0", "3.2.4")]
     public async Task AllSteps_AcrossServerVersions_EndWithAWorkingSignIn(string pocketIdVersion, string pbsVersion)
     {
@@ -57,6 +59,6 @@ public sealed class WizardRunTests
 
         Assert.Equal("alice@PocketID", await host.SignInThroughPbsAsync("PocketID"));
         Assert.Single(host.PocketId.Clients);
-        Assert.Equal(pbsVersion != "3.2.4", state.Results.PbsSupportsDefaultRealm);
+        Assert.Equal(Version.Parse(pbsVersion) >= new Version(3, 3, 7), state.Results.PbsSupportsDefaultRealm);
     }
 }

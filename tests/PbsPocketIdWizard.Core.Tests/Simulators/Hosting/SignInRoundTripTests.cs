@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using PbsPocketIdWizard.Simulators.Hosting;
 
 namespace PbsPocketIdWizard.Core.Tests.Simulators.Hosting;
@@ -11,62 +10,12 @@ namespace PbsPocketIdWizard.Core.Tests.Simulators.Hosting;
 /// </summary>
 public sealed class SignInRoundTripTests
 {
-    private static Task<SimulatorServers> StartAsync(string? publicHost = null) =>
-        SimulatorServers.StartAsync(new SimulatorServersOptions { AuthFailureDelay = TimeSpan.Zero, PublicHost = publicHost }, CancellationToken.None);
-
-    /// <summary>Confidential client with the PBS origin as callback; returns (client id, secret).</summary>
-    private static async Task<(string ClientId, string Secret)> CreatePocketIdClientAsync(SimulatorServers servers, string callbackUrl)
-    {
-        using var http = new HttpClient { BaseAddress = servers.PocketIdUrl };
-        http.DefaultRequestHeaders.Add("X-API-Key", servers.PocketIdApiKey);
-        using var created = await http.PostAsJsonAsync("/api/oidc/clients", new Dictionary<string, object>
-        {
-            ["name"] = "Proxmox Backup Server",
-            ["callbackURLs"] = new[] { callbackUrl },
-            ["isPublic"] = false,
-            ["pkceEnabled"] = true,
-        });
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var clientId = (await created.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();
-        using var secret = await http.PostAsync($"/api/oidc/clients/{clientId}/secrets", null);
-        Assert.Equal(HttpStatusCode.Created, secret.StatusCode);
-        return (clientId, (await secret.Content.ReadFromJsonAsync<JsonObject>())!["secret"]!.GetValue<string>());
-    }
-
-    /// <summary>Creates the OpenID realm in PBS as root, over the pinned TLS connection.</summary>
-    private static async Task CreateRealmAsync(SimulatorServers servers, string clientId, string secret, string usernameClaim)
-    {
-        using var pbs = new HttpClient(SignInDriver.PinnedHandler(servers.PbsFingerprint)) { BaseAddress = servers.PbsUrl };
-        using var login = await pbs.PostAsync("/api2/json/access/ticket", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["username"] = "root@pam",
-            ["password"] = servers.PbsRootPassword,
-        }));
-        var data = (await login.Content.ReadFromJsonAsync<JsonObject>())!["data"]!;
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api2/json/config/access/openid")
-        {
-            Content = new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["realm"] = "PocketID",
-                ["issuer-url"] = servers.PocketIdIssuer,
-                ["client-id"] = clientId,
-                ["client-key"] = secret,
-                ["username-claim"] = usernameClaim,
-                ["autocreate"] = "1",
-            }),
-        };
-        request.Headers.Add("Cookie", "__Host-PBSAuthCookie=" + Uri.EscapeDataString(data["ticket"]!.GetValue<string>()));
-        request.Headers.Add("CSRFPreventionToken", data["CSRFPreventionToken"]!.GetValue<string>());
-        using var response = await pbs.SendAsync(request);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-    }
-
     [Fact]
     public async Task SignIn_AliceWithUsernameClaim_AutocreatesPbsUserWithEmail_Section7()
     {
-        await using var servers = await StartAsync();
-        var (clientId, secret) = await CreatePocketIdClientAsync(servers, servers.PbsOrigin);
-        await CreateRealmAsync(servers, clientId, secret, "username");
+        await using var servers = await RoundTripBed.StartAsync();
+        var (clientId, secret) = await RoundTripBed.CreatePocketIdClientAsync(servers, servers.PbsOrigin);
+        await RoundTripBed.CreateRealmAsync(servers, clientId, secret, "username");
 
         var result = await SignInDriver.SignInAsync(servers.PbsUrl, servers.PbsFingerprint, "PocketID", "alice");
 
@@ -81,9 +30,9 @@ public sealed class SignInRoundTripTests
     [Fact]
     public async Task SignIn_BobWithEmailClaim_FailsWithMissingClaim_Section7_4()
     {
-        await using var servers = await StartAsync();
-        var (clientId, secret) = await CreatePocketIdClientAsync(servers, servers.PbsOrigin);
-        await CreateRealmAsync(servers, clientId, secret, "email");
+        await using var servers = await RoundTripBed.StartAsync();
+        var (clientId, secret) = await RoundTripBed.CreatePocketIdClientAsync(servers, servers.PbsOrigin);
+        await RoundTripBed.CreateRealmAsync(servers, clientId, secret, "email");
 
         var result = await SignInDriver.SignInAsync(servers.PbsUrl, servers.PbsFingerprint, "PocketID", "bob");
 
@@ -101,11 +50,11 @@ public sealed class SignInRoundTripTests
     [Fact]
     public async Task SignIn_CallbackRegisteredWithoutPort_NoCodeIssued_Section7_5()
     {
-        await using var servers = await StartAsync(publicHost: "localhost");
+        await using var servers = await RoundTripBed.StartAsync(publicHost: "localhost");
         Assert.Equal("localhost", servers.PbsUrl.Host);
         var withoutPort = $"{servers.PbsUrl.Scheme}://{servers.PbsUrl.Host}";
-        var (clientId, secret) = await CreatePocketIdClientAsync(servers, withoutPort);
-        await CreateRealmAsync(servers, clientId, secret, "username");
+        var (clientId, secret) = await RoundTripBed.CreatePocketIdClientAsync(servers, withoutPort);
+        await RoundTripBed.CreateRealmAsync(servers, clientId, secret, "username");
 
         var result = await SignInDriver.SignInAsync(servers.PbsUrl, servers.PbsFingerprint, "PocketID", "alice");
 
@@ -118,8 +67,8 @@ public sealed class SignInRoundTripTests
     [Fact]
     public async Task AuthUrl_IssuerWithTrailingSlash_FailsWithValidationError_Section7_6()
     {
-        await using var servers = await StartAsync();
-        var (clientId, secret) = await CreatePocketIdClientAsync(servers, servers.PbsOrigin);
+        await using var servers = await RoundTripBed.StartAsync();
+        var (clientId, secret) = await RoundTripBed.CreatePocketIdClientAsync(servers, servers.PbsOrigin);
         servers.PbsState.Reset();
         await CreateRealmWithIssuerAsync(servers, servers.PocketIdIssuer + "/", clientId, secret);
 
@@ -133,9 +82,9 @@ public sealed class SignInRoundTripTests
     [Fact]
     public async Task Login_WrongClientSecret_FailsAtTokenEndpoint_Section7_3()
     {
-        await using var servers = await StartAsync();
-        var (clientId, _) = await CreatePocketIdClientAsync(servers, servers.PbsOrigin);
-        await CreateRealmAsync(servers, clientId, "not-the-secret", "username");
+        await using var servers = await RoundTripBed.StartAsync();
+        var (clientId, _) = await RoundTripBed.CreatePocketIdClientAsync(servers, servers.PbsOrigin);
+        await RoundTripBed.CreateRealmAsync(servers, clientId, "not-the-secret", "username");
 
         var result = await SignInDriver.SignInAsync(servers.PbsUrl, servers.PbsFingerprint, "PocketID", "alice");
 
@@ -147,8 +96,8 @@ public sealed class SignInRoundTripTests
     [Fact]
     public async Task Login_WithoutAutocreateAndNoUser_FailsWithMissingAccount_Section7_3()
     {
-        await using var servers = await StartAsync();
-        var (clientId, secret) = await CreatePocketIdClientAsync(servers, servers.PbsOrigin);
+        await using var servers = await RoundTripBed.StartAsync();
+        var (clientId, secret) = await RoundTripBed.CreatePocketIdClientAsync(servers, servers.PbsOrigin);
         await CreateRealmWithIssuerAsync(servers, servers.PocketIdIssuer, clientId, secret, autocreate: false);
 
         var result = await SignInDriver.SignInAsync(servers.PbsUrl, servers.PbsFingerprint, "PocketID", "alice");
@@ -160,9 +109,9 @@ public sealed class SignInRoundTripTests
     [Fact]
     public async Task Login_ReplayedState_IsRefused_Section7_3()
     {
-        await using var servers = await StartAsync();
-        var (clientId, secret) = await CreatePocketIdClientAsync(servers, servers.PbsOrigin);
-        await CreateRealmAsync(servers, clientId, secret, "username");
+        await using var servers = await RoundTripBed.StartAsync();
+        var (clientId, secret) = await RoundTripBed.CreatePocketIdClientAsync(servers, servers.PbsOrigin);
+        await RoundTripBed.CreateRealmAsync(servers, clientId, secret, "username");
         var first = await SignInDriver.SignInAsync(servers.PbsUrl, servers.PbsFingerprint, "PocketID", "alice");
         Assert.True(first.Succeeded, first.Error);
 
@@ -205,9 +154,9 @@ public sealed class SignInRoundTripTests
     [InlineData(404, false, "Server returned invalid response: HTTP status code 404 at {issuer}/.well-known/openid-configuration")]
     public async Task AuthUrl_DiscoveryFails_Returns400WithLibraryMessage_Section7_1(int? status, bool drop, string expected)
     {
-        await using var servers = await StartAsync();
-        var (clientId, secret) = await CreatePocketIdClientAsync(servers, servers.PbsOrigin);
-        await CreateRealmAsync(servers, clientId, secret, "username");
+        await using var servers = await RoundTripBed.StartAsync();
+        var (clientId, secret) = await RoundTripBed.CreatePocketIdClientAsync(servers, servers.PbsOrigin);
+        await RoundTripBed.CreateRealmAsync(servers, clientId, secret, "username");
         servers.PocketIdState.Faults.Add(new PbsPocketIdWizard.Simulators.Faults.FaultRule
         {
             Method = "GET", Path = "/.well-known/openid-configuration", Status = status, Drop = drop,
@@ -223,9 +172,9 @@ public sealed class SignInRoundTripTests
     [Fact]
     public async Task Login_UserinfoFails_Returns401_Section7_3()
     {
-        await using var servers = await StartAsync();
-        var (clientId, secret) = await CreatePocketIdClientAsync(servers, servers.PbsOrigin);
-        await CreateRealmAsync(servers, clientId, secret, "username");
+        await using var servers = await RoundTripBed.StartAsync();
+        var (clientId, secret) = await RoundTripBed.CreatePocketIdClientAsync(servers, servers.PbsOrigin);
+        await RoundTripBed.CreateRealmAsync(servers, clientId, secret, "username");
         servers.PocketIdState.Faults.Add(new PbsPocketIdWizard.Simulators.Faults.FaultRule { Path = "/api/oidc/userinfo", Drop = true });
 
         var result = await SignInDriver.SignInAsync(servers.PbsUrl, servers.PbsFingerprint, "PocketID", "alice");
@@ -239,8 +188,8 @@ public sealed class SignInRoundTripTests
     [Fact]
     public async Task SignIn_PrecreatedUserWithoutAutocreate_Succeeds_Section5_2()
     {
-        await using var servers = await StartAsync();
-        var (clientId, secret) = await CreatePocketIdClientAsync(servers, servers.PbsOrigin);
+        await using var servers = await RoundTripBed.StartAsync();
+        var (clientId, secret) = await RoundTripBed.CreatePocketIdClientAsync(servers, servers.PbsOrigin);
         await CreateRealmWithIssuerAsync(servers, servers.PocketIdIssuer, clientId, secret, autocreate: false);
         servers.PbsState.AddUser("alice@PocketID");
 

@@ -265,6 +265,51 @@ public sealed class PbsAuthTests
         Assert.Equal(HttpStatusCode.OK, version.Status);
     }
 
+    [Fact]
+    public async Task RecoveryKey_AnswersTheChallengeOnce_AndDropsOutOfTheList_Section2_2()
+    {
+        await using var pbs = await PbsTestHost.StartAsync(o => o.RootRecoveryKeys = ["aaaa-bbbb-cccc-dddd", "eeee-ffff-0000-1111"]);
+
+        var first = await PasswordStepAsync(pbs);
+        var used = await SecondStepAsync(pbs, first, "recovery:aaaa-bbbb-cccc-dddd");
+        var second = await PasswordStepAsync(pbs);
+        var reused = await SecondStepAsync(pbs, second, "recovery:aaaa-bbbb-cccc-dddd");
+
+        Assert.Equal("{\"recovery\":[0,1]}", Challenge(first));
+        Assert.Equal(HttpStatusCode.OK, used.Status);
+        Assert.StartsWith("PBS:root@pam:", used.Data!["ticket"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("{\"recovery\":[1]}", Challenge(second));
+        Assert.Equal(HttpStatusCode.Unauthorized, reused.Status);
+    }
+
+    [Fact]
+    public async Task TotpAndRecovery_ChallengeOffersBoth_AndWebauthnAnswerIsRefused_Section2_2()
+    {
+        await using var pbs = await PbsTestHost.StartAsync(o =>
+        {
+            o.RootTotpSecret = TotpSecret;
+            o.RootRecoveryKeys = ["aaaa-bbbb-cccc-dddd"];
+        });
+
+        var partial = await PasswordStepAsync(pbs);
+        var webauthn = await SecondStepAsync(pbs, partial, "webauthn:{}");
+
+        Assert.Equal("{\"totp\":true,\"recovery\":[0]}", Challenge(partial));
+        Assert.Equal(HttpStatusCode.Unauthorized, webauthn.Status);
+    }
+
+    private static async Task<string> PasswordStepAsync(PbsTestHost pbs)
+    {
+        var response = await pbs.SendAsync(HttpMethod.Post, "/api2/json/access/ticket", PbsTestHost.Form(("username", "root@pam"), ("password", "demo")));
+        return response.Data!["ticket"]!.GetValue<string>();
+    }
+
+    private static Task<PbsResponse> SecondStepAsync(PbsTestHost pbs, string partial, string answer) =>
+        pbs.SendAsync(HttpMethod.Post, "/api2/json/access/ticket",
+            PbsTestHost.Form(("username", "root@pam"), ("tfa-challenge", partial), ("password", answer)));
+
+    private static string Challenge(string partialTicket) => Uri.UnescapeDataString(partialTicket.Split(':')[1][5..]);
+
     /// <summary>RFC 6238, written independently of the simulator.</summary>
     private static string CurrentTotp(string base32)
     {

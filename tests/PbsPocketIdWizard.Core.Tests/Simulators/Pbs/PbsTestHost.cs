@@ -98,7 +98,7 @@ internal sealed record PbsResponse(HttpStatusCode Status, string Body, JsonNode?
 }
 
 /// <summary>Either a ticket (cookie + CSRF header) or an API token header.</summary>
-internal sealed record PbsAuth(string? Ticket, string? Csrf, string? TokenHeader, string CookieName = "__Host-PBSAuthCookie")
+internal sealed record PbsAuth(string? Ticket, string? Csrf, string? TokenHeader, string CookieName = "PBSAuthCookie")
 {
     public static PbsAuth FromTicket(string ticket, string csrf) => new(ticket, csrf, null);
 
