@@ -25,7 +25,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '..', '..');
 const dll = path.resolve(process.argv[2] ?? process.env.PROBE_WEB_DLL
   ?? path.join(repoRoot, 'src/PbsPocketIdWizard.Web/bin/Release/net10.0/PbsPocketIdWizard.Web.dll'));
-const GLOBAL_TIMEOUT_MS = Number(process.env.PROBE_TIMEOUT_MS ?? 180_000);
+const GLOBAL_TIMEOUT_MS = Number(process.env.PROBE_TIMEOUT_MS ?? 300_000);
 const STARTUP_TIMEOUT_MS = 60_000;
 const REQUEST_TIMEOUT_MS = 20_000;
 
@@ -562,9 +562,10 @@ async function pbsAuthChecksRest(pbs, sim, P, d) {
 
   // Logout (World): {"data":{},"status":200,"success":true} and an expiring cookie
   const lo = await pbs('DELETE', '/access/ticket');
-  ok(`${P}.logout`, 'pbs §2.1 (DELETE /access/ticket)',
-    lo.status === 200 && deepEqual(lo.json, { data: {}, status: 200, success: true }) && clearsAuthCookie(lo.headers),
-    '200 {"data":{},"status":200,"success":true} + Set-Cookie __Host-PBSAuthCookie=; Expires=1970', { ...reply(lo), setCookie: lo.headers['set-cookie'] });
+  const cookieName = ticketCookieName(sim.pbsVersion);
+  ok(`${P}.logout`, 'pbs §2.1 (DELETE /access/ticket), findings #1 (the cookie name this version reads)',
+    lo.status === 200 && deepEqual(lo.json, { data: {}, status: 200, success: true }) && clearsAuthCookie(lo.headers, cookieName),
+    `200 {"data":{},"status":200,"success":true} + Set-Cookie ${cookieName}=; Expires=1970`, { ...reply(lo), setCookie: lo.headers['set-cookie'] });
 
   // World-readable endpoints
   const dom = await pbs('GET', '/access/domains');
