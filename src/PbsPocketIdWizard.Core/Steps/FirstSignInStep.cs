@@ -17,6 +17,10 @@ public sealed class FirstSignInStep(ApiClientFactory clients, RunJournal journal
 
     public override string Title => "First sign-in";
 
+    public override StepKind Kind => StepKind.Pause;
+
+    public override StepTarget Target => StepTarget.Pbs;
+
     public override IReadOnlyList<FieldError> Validate(WizardState state)
     {
         var realm = state.Realm.Name;

@@ -20,6 +20,8 @@ public sealed class OidcClientStep(ApiClientFactory clients, RunJournal journal)
 
     public override string Title => "OIDC client";
 
+    public override StepTarget Target => StepTarget.PocketId;
+
     public override IReadOnlyList<FieldError> Validate(WizardState state)
     {
         var input = state.Client;

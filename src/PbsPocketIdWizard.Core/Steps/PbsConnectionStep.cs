@@ -27,6 +27,10 @@ public sealed class PbsConnectionStep(ApiClientFactory clients) : WizardStep
 
     public override string Title => "Proxmox Backup Server";
 
+    public override StepKind Kind => StepKind.Connection;
+
+    public override StepTarget Target => StepTarget.Pbs;
+
     public override IReadOnlyList<FieldError> Validate(WizardState state)
     {
         var input = state.Pbs;

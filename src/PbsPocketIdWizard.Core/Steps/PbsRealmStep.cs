@@ -19,6 +19,8 @@ public sealed class PbsRealmStep(ApiClientFactory clients, RunJournal journal) :
 
     public override string Title => "PBS realm";
 
+    public override StepTarget Target => StepTarget.Pbs;
+
     public override IReadOnlyList<FieldError> Validate(WizardState state)
     {
         var input = state.Realm;

@@ -15,6 +15,8 @@ public sealed class PermissionsStep(ApiClientFactory clients, RunJournal journal
 
     public override string Title => "Permissions";
 
+    public override StepTarget Target => StepTarget.Pbs;
+
     public static string GrantField(int index, string property) => $"{nameof(PermissionsInput.Grants)}[{index}].{property}";
 
     public override IReadOnlyList<FieldError> Validate(WizardState state)

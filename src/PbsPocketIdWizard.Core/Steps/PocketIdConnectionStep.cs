@@ -14,6 +14,10 @@ public sealed class PocketIdConnectionStep(ApiClientFactory clients) : WizardSte
 
     public override string Title => "Pocket ID";
 
+    public override StepKind Kind => StepKind.Connection;
+
+    public override StepTarget Target => StepTarget.PocketId;
+
     public override IReadOnlyList<FieldError> Validate(WizardState state)
     {
         var errors = new List<FieldError>();

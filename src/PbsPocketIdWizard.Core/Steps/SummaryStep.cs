@@ -11,6 +11,8 @@ public sealed class SummaryStep(ApiClientFactory clients) : WizardStep
 
     public override string Title => "Summary";
 
+    public override StepKind Kind => StepKind.Summary;
+
     public override async Task<StepOutcome> VerifyAsync(WizardState state, CancellationToken cancellationToken)
     {
         var checks = new List<VerificationItem>();

@@ -6,6 +6,12 @@ public interface IWizardStep
 
     string Title { get; }
 
+    /// <summary>What the step does: a connection check, a change, the pause or the summary.</summary>
+    StepKind Kind { get; }
+
+    /// <summary>The server(s) the step talks to.</summary>
+    StepTarget Target { get; }
+
     /// <summary>Pure, no I/O: required fields, URL shape, cross-field rules.</summary>
     IReadOnlyList<FieldError> Validate(WizardState state);
 

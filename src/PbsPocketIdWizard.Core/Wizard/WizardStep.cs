@@ -11,6 +11,12 @@ public abstract class WizardStep : IWizardStep
 
     public abstract string Title { get; }
 
+    /// <summary>A change step unless the step says otherwise.</summary>
+    public virtual StepKind Kind => StepKind.Change;
+
+    /// <summary>Both servers unless the step says otherwise.</summary>
+    public virtual StepTarget Target => StepTarget.Both;
+
     public virtual IReadOnlyList<FieldError> Validate(WizardState state) => [];
 
     public virtual Task<StepPlan> PlanAsync(WizardState state, CancellationToken cancellationToken) =>

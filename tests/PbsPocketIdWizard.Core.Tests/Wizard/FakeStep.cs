@@ -9,6 +9,23 @@ public sealed class FakeStep(WizardStepId id, List<string>? calls = null) : Wiza
 
     public override string Title => $"Fake {Id}";
 
+    /// <summary>As the real step of this id declares it.</summary>
+    public override StepKind Kind => Id switch
+    {
+        WizardStepId.PocketIdConnection or WizardStepId.PbsConnection => StepKind.Connection,
+        WizardStepId.FirstSignIn => StepKind.Pause,
+        WizardStepId.Summary => StepKind.Summary,
+        _ => StepKind.Change,
+    };
+
+    /// <summary>As the real step of this id declares it.</summary>
+    public override StepTarget Target => Id switch
+    {
+        WizardStepId.PocketIdConnection or WizardStepId.OidcClient => StepTarget.PocketId,
+        WizardStepId.Summary => StepTarget.Both,
+        _ => StepTarget.Pbs,
+    };
+
     public List<string> Calls { get; } = calls ?? [];
 
     public Func<WizardState, IReadOnlyList<FieldError>> OnValidate { get; set; } = _ => [];

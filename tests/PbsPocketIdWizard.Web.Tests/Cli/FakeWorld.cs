@@ -93,6 +93,8 @@ public sealed class FakeWorld
 
         public override string Title => title;
 
+        public override StepKind Kind => StepKind.Connection;
+
         public override IReadOnlyList<FieldError> Validate(WizardState state) =>
             id == WizardStepId.PocketIdConnection && string.IsNullOrEmpty(state.PocketId.Url) ? [new FieldError(nameof(PocketIdConnectionInput.Url), "Enter the address.")] : [];
 
@@ -167,6 +169,8 @@ public sealed class FakeWorld
 
         public override string Title => "First sign-in";
 
+        public override StepKind Kind => StepKind.Pause;
+
         public override Task<StepOutcome> VerifyAsync(WizardState state, CancellationToken cancellationToken) =>
             Task.FromResult(state.FirstSignIn.SelectedUsers.All(world.Users.Contains)
                 ? StepOutcome.Success()
@@ -178,5 +182,7 @@ public sealed class FakeWorld
         public override WizardStepId Id => WizardStepId.Summary;
 
         public override string Title => "Summary";
+
+        public override StepKind Kind => StepKind.Summary;
     }
 }

@@ -9,6 +9,15 @@ public sealed class ScriptedStep(WizardStepId id, string title) : WizardStep
 
     public override string Title => title;
 
+    /// <summary>As the real step of this id declares it.</summary>
+    public override StepKind Kind => Id switch
+    {
+        WizardStepId.PocketIdConnection or WizardStepId.PbsConnection => StepKind.Connection,
+        WizardStepId.FirstSignIn => StepKind.Pause,
+        WizardStepId.Summary => StepKind.Summary,
+        _ => StepKind.Change,
+    };
+
     public List<FieldError> ValidationErrors { get; } = [];
 
     public List<PlannedChange> Changes { get; } = [];

@@ -4,22 +4,6 @@ using PbsPocketIdWizard.Web.Hosting;
 
 namespace PbsPocketIdWizard.Web.Components.Wizard;
 
-/// <summary>How a step is driven from the UI.</summary>
-public enum StepKind
-{
-    /// <summary>Only checks a connection: one "Test connection" button (validate → verify).</summary>
-    Connection,
-
-    /// <summary>Changes a server: Plan, then Apply (which also verifies), then Test again at will.</summary>
-    Change,
-
-    /// <summary>The sign-in pause: the view drives it and continues when users are picked.</summary>
-    Pause,
-
-    /// <summary>The end: verification, exports, undo, new run.</summary>
-    Summary,
-}
-
 /// <summary>
 /// The small Web-side helper between the views and the engine's <see cref="WizardSession"/> (one per circuit): loads
 /// or starts the run, pre-fills a fresh one, maps field errors to fields, and runs the buttons' actions. All decisions
@@ -53,13 +37,8 @@ public sealed class WizardViewModel(WizardSession session, WizardPrefill prefill
 
     public void DismissNotice() => prefill.ForgetRunStartedAfterRestart();
 
-    public static StepKind KindOf(WizardStepId id) => id switch
-    {
-        WizardStepId.PocketIdConnection or WizardStepId.PbsConnection => StepKind.Connection,
-        WizardStepId.FirstSignIn => StepKind.Pause,
-        WizardStepId.Summary => StepKind.Summary,
-        _ => StepKind.Change,
-    };
+    /// <summary>How the step is driven from the UI (declared by the step itself).</summary>
+    public StepKind KindOf(WizardStepId id) => session.StepOf(id).Kind;
 
     public async Task InitializeAsync()
     {

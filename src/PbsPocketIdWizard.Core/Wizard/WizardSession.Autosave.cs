@@ -1,0 +1,82 @@
+using Microsoft.Extensions.Logging;
+
+namespace PbsPocketIdWizard.Core.Wizard;
+
+/// <summary>
+/// Saving: after every transition, in the background for the UI's synchronous navigation and validation, and the
+/// reload when another tab or the command line changed the run first.
+/// </summary>
+public sealed partial class WizardSession
+{
+    /// <summary>Waits for a save started by navigation or validation (those are synchronous for the UI).</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        Task[] pending;
+        lock (_backgroundSaves)
+        {
+            pending = [.. _backgroundSaves];
+        }
+
+        await Task.WhenAll(pending).WaitAsync(cancellationToken);
+        await SaveAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Hands the store a snapshot taken now. No lock here on purpose: steps also save (their journal) through the same
+    /// store, so only the store can order saves, and it keeps the one called last (see SqliteWizardStore).
+    /// </summary>
+    private async Task SaveAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _store.SaveAsync(WizardSecrets.Snapshot(State), cancellationToken);
+        }
+        catch (WizardRunConflictException)
+        {
+            await ReloadAfterConflictAsync(cancellationToken);
+            throw;
+        }
+    }
+
+    /// <summary>A stale copy never writes again: the session takes the stored run (new revision, new writer id).</summary>
+    private async Task ReloadAfterConflictAsync(CancellationToken cancellationToken)
+    {
+        var runId = State.RunId;
+        _logger.LogWarning("Wizard run {WizardRunId} was changed elsewhere (another tab or the command line); reloading it", runId.ToString());
+        var stored = await _store.LoadAsync(runId, CancellationToken.None);
+        RunMovedOnElsewhere = true;
+        if (stored is null)
+        {
+            await LoadOrStartAsync(cancellationToken);
+            return;
+        }
+
+        await AttachAsync(stored, cancellationToken);
+    }
+
+    private void QueueSave()
+    {
+        var save = SaveInBackgroundAsync();
+        lock (_backgroundSaves)
+        {
+            _backgroundSaves.RemoveAll(t => t.IsCompleted);
+            _backgroundSaves.Add(save);
+        }
+    }
+
+    private async Task SaveInBackgroundAsync()
+    {
+        try
+        {
+            await SaveAsync(CancellationToken.None);
+        }
+        catch (WizardRunConflictException)
+        {
+            // Already reloaded and flagged for the UI (SaveAsync).
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError("Saving wizard run {WizardRunId} failed: {ErrorType} {Reason}", State.RunId.ToString(), ex.GetType().Name, ex.Message);
+        }
+    }
+}
