@@ -30,9 +30,10 @@ public sealed class PocketIdConnectionStep(ApiClientFactory clients) : WizardSte
         {
             errors.Add(new(nameof(PocketIdConnectionInput.Url), $"'{url}' is not a web address; enter it like https://id.example.com."));
         }
-        else if (uri.AbsolutePath != "/" || uri.Query.Length > 0 || uri.Fragment.Length > 0)
+        else if (uri.AbsolutePath != "/" || uri.Query.Length > 0 || uri.Fragment.Length > 0 || uri.UserInfo.Length > 0)
         {
-            errors.Add(new(nameof(PocketIdConnectionInput.Url), "Enter only Pocket ID's base address, without a path (its issuer never has one)."));
+            // Credentials in the address would travel with every call; the API key is the only credential.
+            errors.Add(new(nameof(PocketIdConnectionInput.Url), "Enter only Pocket ID's base address, without a path or credentials (its issuer never has one)."));
         }
 
         if (state.PocketId.ApiKey is null)

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using PbsPocketIdWizard.Core.Pbs;
 using PbsPocketIdWizard.Core.PocketId;
 using PbsPocketIdWizard.Core.Http;
@@ -8,16 +7,27 @@ using PbsPocketIdWizard.Core.Wizard;
 namespace PbsPocketIdWizard.Web.Cli;
 
 /// <summary>
-/// Reads and checks an answers file before any server is touched: JSON syntax (line and position), addresses, realm
-/// name, claim, ACL paths and roles. Every problem is reported as "json.path: what is wrong", all at once.
+/// Reads and checks an answers file before any server is touched. The file's own concerns are checked here: JSON syntax
+/// (line and position), unknown settings, where the secrets come from, the logo file, the permission list. Every value
+/// is then judged by the steps' own Validate, exactly as the web form's inputs are, so both accept and refuse the same
+/// values with the same messages. Every problem is reported as "json.path: what is wrong", all at once.
 /// Secrets may come from WIZARD_POCKET_ID_API_KEY, WIZARD_PBS_PASSWORD and WIZARD_PBS_API_TOKEN instead of the file.
 /// </summary>
-public static partial class AnswersReader
+public static class AnswersReader
 {
     public const string ApiKeyVariable = "WIZARD_POCKET_ID_API_KEY";
     public const string PasswordVariable = "WIZARD_PBS_PASSWORD";
     public const string ApiTokenVariable = "WIZARD_PBS_API_TOKEN";
 
+    /// <summary>The steps whose inputs the file holds, and the file's section for each, in the file's order.</summary>
+    private static readonly IReadOnlyList<(WizardStepId Step, string Section)> Sections =
+    [
+        (WizardStepId.PocketIdConnection, "pocketId"),
+        (WizardStepId.PbsConnection, "pbs"),
+        (WizardStepId.OidcClient, "client"),
+        (WizardStepId.PbsRealm, "realm"),
+        (WizardStepId.Permissions, "permissions"),
+    ];
 
     private static readonly JsonSerializerOptions Options = new()
     {
@@ -26,7 +36,8 @@ public static partial class AnswersReader
         UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
     };
 
-    public static (ValidAnswers? Answers, IReadOnlyList<string> Errors) Load(string path, Func<string, string?> environment, bool requireSecrets)
+    public static (ValidAnswers? Answers, IReadOnlyList<string> Errors) Load(
+        string path, Func<string, string?> environment, bool requireSecrets, IEnumerable<IWizardStep> steps)
     {
         string text;
         try
@@ -38,10 +49,11 @@ public static partial class AnswersReader
             return (null, [$"answers: cannot read {path} ({ex.Message})"]);
         }
 
-        return Parse(text, Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", environment, requireSecrets);
+        return Parse(text, Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", environment, requireSecrets, steps);
     }
 
-    public static (ValidAnswers? Answers, IReadOnlyList<string> Errors) Parse(string json, string baseDirectory, Func<string, string?> environment, bool requireSecrets)
+    public static (ValidAnswers? Answers, IReadOnlyList<string> Errors) Parse(
+        string json, string baseDirectory, Func<string, string?> environment, bool requireSecrets, IEnumerable<IWizardStep> steps)
     {
         AnswersFile? file;
         try
@@ -61,118 +73,28 @@ public static partial class AnswersReader
         var errors = new List<string>();
         void Error(string field, string message) => errors.Add($"{field}: {message}");
 
-        // --- Pocket ID
+        // Secrets: the file or the environment; the steps only see whether there is one.
         var apiKey = Secret.FromNullable(file.PocketId?.ApiKey) ?? Secret.FromNullable(environment(ApiKeyVariable));
-        CheckOrigin(file.PocketId?.Url, "pocketId.url", allowHttp: true, Error, "https://id.example.com");
         if (requireSecrets && apiKey is null)
         {
             Error("pocketId.apiKey", $"missing: put an admin API key here or in the environment variable {ApiKeyVariable}");
         }
 
-        // --- PBS
-        var pbs = file.Pbs;
-        var password = Secret.FromNullable(pbs?.Password) ?? Secret.FromNullable(environment(PasswordVariable));
-        var apiToken = Secret.FromNullable(pbs?.ApiToken) ?? Secret.FromNullable(environment(ApiTokenVariable));
-        CheckOrigin(pbs?.Url, "pbs.url", allowHttp: false, Error, "https://pbs.example.com:8007");
-        if (!string.IsNullOrWhiteSpace(pbs?.Username) && !PbsRules.IsValidUserId(pbs.Username.Trim()))
-        {
-            Error("pbs.username", "must be user@realm, e.g. root@pam");
-        }
-
-        if (apiToken is not null && !ApiTokenShape().IsMatch(apiToken.Reveal()))
-        {
-            // Never echo the token: it carries its secret.
-            Error("pbs.apiToken", "must look like user@realm!tokenname:secret");
-        }
-
+        var password = Secret.FromNullable(file.Pbs?.Password) ?? Secret.FromNullable(environment(PasswordVariable));
+        var apiToken = Secret.FromNullable(file.Pbs?.ApiToken) ?? Secret.FromNullable(environment(ApiTokenVariable));
         if (requireSecrets && password is null && apiToken is null)
         {
             Error("pbs.password", $"missing: give pbs.password or pbs.apiToken, or set {PasswordVariable} or {ApiTokenVariable}");
         }
 
-        if (!string.IsNullOrWhiteSpace(pbs?.Fingerprint) && !Fingerprint().IsMatch(pbs.Fingerprint.Trim()))
+        var (logoPath, logo) = ReadLogo(file.Client?.Logo, baseDirectory, Error);
+
+        // PBS reads the scope list as the realm step sends it; the web form offers no free text for it.
+        if (file.Realm?.Scopes is { } scopes && !PbsRules.IsValidScopeList(scopes))
         {
-            Error("pbs.fingerprint", "must be the SHA-256 fingerprint as 32 hex pairs separated by colons (PBS dashboard → Show Fingerprint)");
+            Error("realm.scopes", "must be scope names separated by spaces, e.g. \"openid profile email groups\"");
         }
 
-        // --- OIDC client
-        var client = file.Client;
-        if (client?.Name is { } name && !PocketIdClientRules.IsValidName(name))
-        {
-            Error("client.name", $"must be {PocketIdClientRules.MinNameLength} to {PocketIdClientRules.MaxNameLength} characters");
-        }
-
-        string? logoPath = null;
-        byte[]? logo = null;
-        if (!string.IsNullOrWhiteSpace(client?.Logo))
-        {
-            logoPath = Path.GetFullPath(client.Logo.Trim(), baseDirectory);
-            if (!PocketIdClientRules.IsLogoFileName(logoPath))
-            {
-                Error("client.logo", "must be a PNG, SVG, JPG or WEBP file");
-            }
-            else if (!File.Exists(logoPath))
-            {
-                Error("client.logo", $"file not found: {logoPath}");
-            }
-            else if (!PocketIdClientRules.IsLogoSizeAllowed(new FileInfo(logoPath).Length))
-            {
-                Error("client.logo", "must be smaller than 2 MiB (Pocket ID's limit)");
-            }
-            else
-            {
-                logo = File.ReadAllBytes(logoPath);
-            }
-        }
-
-        for (var i = 0; i < (client?.ExtraCallbackUrls?.Count ?? 0); i++)
-        {
-            var url = client!.ExtraCallbackUrls![i];
-            if (!PocketIdClientRules.IsCallbackUrl(url))
-            {
-                Error($"client.extraCallbackUrls[{i}]", "must be an absolute http(s) address, e.g. https://backup.example.com");
-            }
-        }
-
-        for (var i = 0; i < (client?.AllowedGroups?.Count ?? 0); i++)
-        {
-            if (string.IsNullOrWhiteSpace(client!.AllowedGroups![i]))
-            {
-                Error($"client.allowedGroups[{i}]", "must be a Pocket ID group name");
-            }
-        }
-
-        // --- Realm (pbs-api.md §3.2)
-        var realm = file.Realm;
-        var realmName = realm?.Name?.Trim() ?? new RealmInput().Name;
-        if (!PbsRules.IsValidRealmName(realmName))
-        {
-            Error("realm.name", "must be 2 to 32 characters: letters, digits, '_', '.', '-', not starting with '.' or '-'");
-        }
-        else if (PbsRules.BuiltInRealms.Contains(realmName))
-        {
-            Error("realm.name", $"'{realmName}' is a built-in PBS realm; choose another name, e.g. PocketID");
-        }
-
-        if (realm?.UsernameClaim is { } claim && !PbsRules.UsernameClaims.Contains(claim.Trim()))
-        {
-            Error("realm.usernameClaim", "must be username, email or subject");
-        }
-
-        if (realm?.Scopes is { } scopes)
-        {
-            if (!PbsRules.IsValidScopeList(scopes))
-            {
-                Error("realm.scopes", "must be scope names separated by spaces, e.g. \"openid profile email groups\"");
-            }
-        }
-
-        if (realm?.Comment is { } comment && (comment.Length > 128 || comment.Any(char.IsControl)))
-        {
-            Error("realm.comment", "must be one line of at most 128 characters");
-        }
-
-        // --- Permissions (pbs-api.md §5.3, §6.3, §6.4)
         if (file.Permissions is null or { Count: 0 })
         {
             Error("permissions", "add at least one { \"user\", \"path\", \"role\" }: apply waits for that user's first sign-in, then grants it");
@@ -180,62 +102,96 @@ public static partial class AnswersReader
 
         for (var i = 0; i < (file.Permissions?.Count ?? 0); i++)
         {
-            var grant = file.Permissions![i];
-            var at = $"permissions[{i}]";
-            if (grant is null)
+            if (file.Permissions![i] is null)
             {
-                Error(at, "must be an object with user, path and role");
-                continue;
-            }
-
-            // The same user-id rule as the web form and the steps (PbsRules.ToUserId): "bob@pbs" is PBS's own bob.
-            var userId = PbsRules.ToUserId(grant.User ?? string.Empty, realmName);
-            if (!PbsRules.IsValidUserNamePart(PbsRules.NameOf(userId)))
-            {
-                Error($"{at}.user", "must be the Pocket ID user's name as PBS will see it (no spaces, ':' or '/'), e.g. alice");
-            }
-            else if (userId.Length > PbsRules.MaxUserIdLength)
-            {
-                Error($"{at}.user", "the PBS user id (name@realm) must be at most 64 characters");
-            }
-
-            if (string.IsNullOrWhiteSpace(grant.Path) || PbsRules.AclPathProblem(grant.Path.Trim()) is not null)
-            {
-                Error($"{at}.path", "must be a PBS permission path such as /, /datastore/NAME, /datastore/NAME/NAMESPACE, /remote/NAME or /system");
-            }
-
-            if (string.IsNullOrWhiteSpace(grant.Role) || !PbsRules.RoleIds.Contains(grant.Role.Trim()))
-            {
-                var hint = string.Equals(grant.Role?.Trim(), "Administrator", StringComparison.OrdinalIgnoreCase) ? " (the Administrator role is called Admin)" : string.Empty;
-                Error($"{at}.role", $"must be a PBS role id{hint}: {string.Join(", ", PbsRules.RoleIds)}");
+                Error($"permissions[{i}]", "must be an object with user, path and role");
             }
         }
 
-        return errors.Count > 0 ? (null, errors) : (new ValidAnswers(file, apiKey, password, apiToken, logoPath, logo), []);
+        var answers = new ValidAnswers(file with { Permissions = file.Permissions?.Where(p => p is not null).ToList() }, apiKey, password, apiToken, logoPath, logo);
+        errors.AddRange(StepErrors(answers, steps));
+        // In the file's order: the section's own problems first, then the steps' verdicts on its values.
+        var ordered = errors.OrderBy(SectionIndex).ToList();
+        return ordered.Count > 0 ? (null, ordered) : (answers, []);
     }
 
-    /// <summary>The ACL path grammar and structure PBS accepts when adding an entry (PbsRules, pbs-api.md §6.3).</summary>
-    public static bool IsAclPath(string path) => PbsRules.AclPathProblem(path) is null;
-
-    private static void CheckOrigin(string? url, string field, bool allowHttp, Action<string, string> error, string example)
+    /// <summary>The steps' own verdicts on the answers, as the web form gets them, with the file's field names.</summary>
+    private static IEnumerable<string> StepErrors(ValidAnswers answers, IEnumerable<IWizardStep> steps)
     {
-        if (string.IsNullOrWhiteSpace(url))
+        var state = new WizardState();
+        answers.ApplyTo(state, null);
+        // The users as typed, as the web form holds them: the step reads each as a user id and quotes it as typed.
+        foreach (var (grant, typed) in state.Permissions.Grants.Zip(answers.File.Permissions ?? []))
         {
-            error(field, $"missing: enter the address, e.g. {example}");
-            return;
+            grant.User = typed.User?.Trim() ?? string.Empty;
+        }
+        var byId = steps.ToDictionary(s => s.Id);
+        var realmNameRefused = false;
+        foreach (var (stepId, section) in Sections)
+        {
+            // Step-wide errors are about the order of a run (a step before this one not done yet), not about a value;
+            // whether there is an API key or password at all is the file's to say (it knows the environment variables).
+            // A user id is name@realm: with the realm name refused the users cannot be judged yet (nor are they in the
+            // web form, which reaches the permissions only after the realm step).
+            var judged = byId[stepId].Validate(state)
+                .Where(e => e.Field.Length > 0 && !IsSecretPresence(stepId, e.Field))
+                .Where(e => !(realmNameRefused && stepId == WizardStepId.Permissions && e.Field.EndsWith("." + nameof(PermissionGrantInput.User), StringComparison.Ordinal)));
+            foreach (var error in judged)
+            {
+                realmNameRefused |= stepId == WizardStepId.PbsRealm && error.Field == nameof(RealmInput.Name);
+                yield return $"{FieldPath(section, error.Field)}: {error.Message}";
+            }
+        }
+    }
+
+    private static int SectionIndex(string error) =>
+        Sections.Select((s, index) => (s.Section, index)).FirstOrDefault(s => error.StartsWith(s.Section, StringComparison.Ordinal)).index;
+
+    private static bool IsSecretPresence(WizardStepId step, string field) =>
+        (step == WizardStepId.PocketIdConnection && field == nameof(PocketIdConnectionInput.ApiKey))
+        || (step == WizardStepId.PbsConnection && field == nameof(PbsConnectionInput.Password));
+
+    /// <summary>A step's field name as the file spells it: Url → pbs.url, LogoFileName → client.logo, Grants[0].User → permissions[0].user.</summary>
+    private static string FieldPath(string section, string field)
+    {
+        if (field == nameof(OidcClientInput.LogoFileName))
+        {
+            return $"{section}.logo";
         }
 
-        if (!Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) || uri.Host.Length == 0
-            || (uri.Scheme != Uri.UriSchemeHttps && !(allowHttp && uri.Scheme == Uri.UriSchemeHttp)))
+        var grants = nameof(PermissionsInput.Grants);
+        var path = field.StartsWith(grants + "[", StringComparison.Ordinal) ? section + field[grants.Length..] : $"{section}.{field}";
+        return string.Join('.', path.Split('.').Select(part => char.ToLowerInvariant(part[0]) + part[1..]));
+    }
+
+    /// <summary>The logo file next to the answers file; its type and size are judged by Pocket ID's client rules.</summary>
+    private static (string? Path, byte[]? Content) ReadLogo(string? logo, string baseDirectory, Action<string, string> error)
+    {
+        if (string.IsNullOrWhiteSpace(logo))
         {
-            error(field, allowHttp ? $"must be an http(s) address, e.g. {example}" : $"must be an https address, e.g. {example}");
-            return;
+            return (null, null);
         }
 
-        if (uri.AbsolutePath != "/" || uri.Query.Length > 0 || uri.Fragment.Length > 0 || uri.UserInfo.Length > 0)
+        var path = Path.GetFullPath(logo.Trim(), baseDirectory);
+        if (!PocketIdClientRules.IsLogoFileName(path))
         {
-            error(field, $"must be the bare address (scheme, host, port) without path or credentials, e.g. {example}");
+            return (path, null); // the client step names the types it takes
         }
+
+        if (!File.Exists(path))
+        {
+            error("client.logo", $"file not found: {path}");
+            return (null, null);
+        }
+
+        // Not read when too large: the same rule and message as the step's, without loading the file.
+        if (!PocketIdClientRules.IsLogoSizeAllowed(new FileInfo(path).Length))
+        {
+            error("client.logo", PocketIdClientRules.LogoSizeMessage);
+            return (null, null);
+        }
+
+        return (path, File.ReadAllBytes(path));
     }
 
     private static string DescribeJsonError(JsonException ex)
@@ -261,10 +217,4 @@ public static partial class AnswersReader
         : message.Contains("List", StringComparison.Ordinal) ? "a list"
         : message.Contains("String", StringComparison.Ordinal) ? "a string"
         : "an object";
-
-    [GeneratedRegex(@"^[^\s:/\p{Cc}]+@[A-Za-z0-9_][A-Za-z0-9._\-]{1,31}![A-Za-z0-9_][A-Za-z0-9._\-]*:\S+$")]
-    private static partial Regex ApiTokenShape();
-
-    [GeneratedRegex(@"^([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$")]
-    private static partial Regex Fingerprint();
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using PbsPocketIdWizard.Core.Wizard;
 
 namespace PbsPocketIdWizard.Web.Cli;
@@ -38,18 +37,20 @@ public sealed class EngineCommandContext
 
     public ServiceProvider BuildServices(string? dataDirectory) => CliHost.Build(Console, dataDirectory, ConfigureServices);
 
-    public bool TryLoadAnswers(string answersPath, bool requireSecrets, [NotNullWhen(true)] out ValidAnswers? answers)
+    /// <summary>The answers, or null after printing every problem (exit 2: nothing was touched).</summary>
+    public async Task<ValidAnswers?> LoadAnswersAsync(string answersPath, bool requireSecrets)
     {
-        answers = null;
-        var (loaded, errors) = AnswersReader.Load(answersPath, Console.Environment, requireSecrets);
+        // The engine's own steps judge the answers as they judge the web form: an in-memory host, nothing is touched yet,
+        // and without the host overrides (those stand in for servers, never for the rules).
+        await using var services = CliHost.Build(Console, null, configureServices: null);
+        var (loaded, errors) = AnswersReader.Load(answersPath, Console.Environment, requireSecrets, services.GetServices<IWizardStep>());
         if (loaded is null)
         {
             PrintAnswerErrors(errors);
-            Err.Flush();
-            return false;
+            await Err.FlushAsync();
+            return null;
         }
 
-        answers = loaded;
         foreach (var secret in new[] { loaded.ApiKey, loaded.Password, loaded.ApiToken })
         {
             if (secret is not null)
@@ -63,7 +64,7 @@ public sealed class EngineCommandContext
             }
         }
 
-        return true;
+        return loaded;
     }
 
     /// <summary>The steps' own pure checks, before any server is touched; their errors are answer errors (exit 2).</summary>

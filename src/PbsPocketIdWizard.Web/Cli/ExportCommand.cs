@@ -9,7 +9,7 @@ internal sealed class ExportCommand(EngineCommandContext context)
 {
     public async Task<int> RunAsync(ExportOptions options, CancellationToken cancellationToken)
     {
-        if (!context.TryLoadAnswers(options.AnswersPath, requireSecrets: false, out var answers))
+        if (await context.LoadAnswersAsync(options.AnswersPath, requireSecrets: false) is not { } answers)
         {
             return CliExitCodes.InvalidAnswers;
         }

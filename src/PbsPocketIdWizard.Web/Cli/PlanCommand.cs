@@ -18,7 +18,7 @@ internal sealed class PlanCommand(EngineCommandContext context)
 
     public async Task<int> RunAsync(PlanOptions options, CancellationToken cancellationToken)
     {
-        if (!context.TryLoadAnswers(options.AnswersPath, requireSecrets: true, out var answers))
+        if (await context.LoadAnswersAsync(options.AnswersPath, requireSecrets: true) is not { } answers)
         {
             return CliExitCodes.InvalidAnswers;
         }

@@ -12,7 +12,7 @@ internal sealed class UndoCommand(EngineCommandContext context)
 
     public async Task<int> RunAsync(UndoOptions options, CancellationToken cancellationToken)
     {
-        if (!context.TryLoadAnswers(options.AnswersPath, requireSecrets: true, out var answers))
+        if (await context.LoadAnswersAsync(options.AnswersPath, requireSecrets: true) is not { } answers)
         {
             return CliExitCodes.InvalidAnswers;
         }

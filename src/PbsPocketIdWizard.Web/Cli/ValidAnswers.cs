@@ -36,17 +36,17 @@ public sealed class ValidAnswers
     /// sign-in apply waits for (a user of another realm, such as bob@pbs, exists without one).
     /// </summary>
     public IReadOnlyList<string> PermissionUsers =>
-        (File.Permissions ?? []).Select(p => PbsRules.ToUserId(p.User!, RealmName))
+        (File.Permissions ?? []).Select(p => PbsRules.ToUserId(p.User ?? string.Empty, RealmName))
             .Where(id => PbsRules.RealmOf(id) == RealmName).Distinct(StringComparer.Ordinal).ToList();
 
     /// <summary>Copies the connection inputs only (addresses and credentials), e.g. to undo an older run with fresh credentials.</summary>
     public void ApplyConnectionTo(WizardState state, string? totpCode)
     {
-        var pocketId = File.PocketId!;
-        var pbs = File.Pbs!;
-        state.PocketId.Url = pocketId.Url!.Trim();
+        var pocketId = File.PocketId ?? new PocketIdAnswers();
+        var pbs = File.Pbs ?? new PbsAnswers();
+        state.PocketId.Url = pocketId.Url?.Trim() ?? string.Empty;
         state.PocketId.ApiKey = ApiKey ?? state.PocketId.ApiKey;
-        state.Pbs.Url = pbs.Url!.Trim();
+        state.Pbs.Url = pbs.Url?.Trim() ?? string.Empty;
         state.Pbs.Username = string.IsNullOrWhiteSpace(pbs.Username) ? state.Pbs.Username : pbs.Username.Trim();
         if (Password is not null || ApiToken is not null)
         {
@@ -83,9 +83,9 @@ public sealed class ValidAnswers
 
         state.Permissions.Grants = [.. (File.Permissions ?? []).Select(p => new PermissionGrantInput
         {
-            User = PbsRules.ToUserId(p.User!, state.Realm.Name),
-            Path = p.Path!.Trim(),
-            Role = p.Role!.Trim(),
+            User = PbsRules.ToUserId(p.User ?? string.Empty, state.Realm.Name),
+            Path = p.Path?.Trim() ?? string.Empty,
+            Role = p.Role?.Trim() ?? string.Empty,
             Propagate = p.Propagate ?? true,
         })];
 

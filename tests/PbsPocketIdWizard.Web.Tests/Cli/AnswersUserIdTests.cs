@@ -14,7 +14,7 @@ public sealed class AnswersUserIdTests
               "pbs": { "url": "https://pbs.example.com:8007", "username": "root@pam", "password": "pw-12345" },
               "permissions": [ {{users}} ] }
             """;
-        var (answers, errors) = AnswersReader.Parse(json, Path.GetTempPath(), _ => null, requireSecrets: true);
+        var (answers, errors) = AnswersReader.Parse(json, Path.GetTempPath(), _ => null, requireSecrets: true, EngineSteps.All);
         Assert.Empty(errors);
         return answers!;
     }
