@@ -80,6 +80,8 @@ finish() {
   log "$passed passed, $failed failed (details: $results/container.log)"
 }
 trap finish EXIT
+# An interrupted run counts as a failure and still stops its containers and its dockerd.
+trap 'record "container test runs to the end" 1 "interrupted"; exit 130' INT TERM
 abort() { # abort NAME OUTPUT: a precondition failed; it counts as a failed check and nothing else can run
   record "$1" 1 "$2"
   exit 1
@@ -128,7 +130,7 @@ if ! $docker version >/dev/null 2>&1; then
   rm -f "$run_dir/docker.sock"
   dockerd --host "$DOCKER_HOST" --data-root "$CACHE/docker" --exec-root "$run_dir/exec" \
     --pidfile "$run_dir/dockerd.pid" --bridge=none --iptables=false --ip-forward=false --ip-masq=false \
-    --log-level warn >"$results/dockerd.log" 2>&1 &
+    --log-level warn >"$results/dockerd.log" 2>&1 9>&- &   # 9>&-: the daemon must not hold the lock
   started_dockerd=$!
   for _ in $(seq 1 120); do
     $docker version >/dev/null 2>&1 && break
