@@ -51,7 +51,7 @@ public static partial class ExportBuilder
             ["callbackURLs"] = CallbackUrls(state),
             ["logoutCallbackURLs"] = Array.Empty<string>(),
             ["isPublic"] = false,
-            ["pkceEnabled"] = false,
+            ["pkceEnabled"] = true,
             ["isGroupRestricted"] = restricted,
             ["launchURL"] = pbsOrigin,
         }, CurlBodyOptions);

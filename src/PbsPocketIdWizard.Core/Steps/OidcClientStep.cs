@@ -79,7 +79,7 @@ public sealed class OidcClientStep(ApiClientFactory clients, RunJournal journal)
     {
         var client = clients.CreatePocketId(state.PocketId);
         var callbacks = CallbackUrlsFor(state);
-        var existing = await FindAsync(client, state, callbacks, cancellationToken);
+        var (existing, adoptedBecause) = await FindAsync(client, state, cancellationToken);
         var changes = new List<PlannedChange>();
         if (existing is null)
         {
@@ -87,11 +87,16 @@ public sealed class OidcClientStep(ApiClientFactory clients, RunJournal journal)
         }
         else
         {
-            var missing = callbacks.Except(existing.CallbackUrlList, StringComparer.Ordinal).ToList();
-            var restrict = state.Client.AllowedGroups.Count > 0 && !existing.IsGroupRestricted;
-            changes.Add(missing.Count > 0 || restrict
-                ? new(ChangeKind.Update, ClientResource, $"'{existing.Name}' ({existing.Id}): add callback {string.Join(", ", missing)}{(restrict ? ", restrict to groups" : string.Empty)}")
-                : new(ChangeKind.NoChange, ClientResource, $"'{existing.Name}' ({existing.Id}) already has callback {string.Join(", ", callbacks)}"));
+            var repairs = ClientAdoption.Findings(existing, callbacks, PbsAddress.Parse(state.Pbs.Url)).ToList();
+            if (state.Client.AllowedGroups.Count > 0 && !existing.IsGroupRestricted)
+            {
+                repairs.Add("restrict to groups");
+            }
+
+            var adopted = adoptedBecause is null ? string.Empty : $"adopt {adoptedBecause}, made outside this wizard; ";
+            changes.Add(repairs.Count > 0
+                ? new(ChangeKind.Update, ClientResource, $"'{existing.Name}' ({existing.Id}): {adopted}{string.Join("; ", repairs)}")
+                : new(ChangeKind.NoChange, ClientResource, $"'{existing.Name}' ({existing.Id}) already has callback {string.Join(", ", callbacks)}{(adoptedBecause is null ? string.Empty : $" ({adoptedBecause}, kept)")}"));
         }
 
         if (state.Client.AllowedGroups.Count > 0)
@@ -125,7 +130,9 @@ public sealed class OidcClientStep(ApiClientFactory clients, RunJournal journal)
             ? new(ChangeKind.NoChange, "Pocket ID client secret", "already created by this run")
             : secretInPbs is not null
                 ? new(ChangeKind.NoChange, "Pocket ID client secret", $"already in the PBS realm '{state.Realm.Name}'")
-                : new(ChangeKind.Create, "Pocket ID client secret", "created and handed to PBS directly (nothing to copy)"));
+                : new(ChangeKind.Create, "Pocket ID client secret", existing is not null && !RunJournal.IsOurs(state, ResourceKind.PocketIdClient, existing.Id)
+                    ? $"the PBS realm '{state.Realm.Name}' holds no key that is an active secret of this client, so Pocket ID would refuse it: a new secret is created and handed to PBS directly"
+                    : "created and handed to PBS directly (nothing to copy)"));
         return new StepPlan(changes, InputFingerprint(state));
     }
 
@@ -141,7 +148,7 @@ public sealed class OidcClientStep(ApiClientFactory clients, RunJournal journal)
         // Resolve groups first: a typo must not leave a client behind.
         var groups = restrict ? await ResolveGroupsAsync(client, state.Client.AllowedGroups, cancellationToken) : [];
 
-        var existing = await FindAsync(client, state, callbacks, cancellationToken);
+        var (existing, adoptedBecause) = await FindAsync(client, state, cancellationToken);
         var createdNow = false;
         if (existing is null)
         {
@@ -156,16 +163,25 @@ public sealed class OidcClientStep(ApiClientFactory clients, RunJournal journal)
                 await journal.DoneAsync(state, Id, ResourceKind.PocketIdClient, existing.Id, cancellationToken, detail: "found after an interrupted create");
             }
 
-            var missing = callbacks.Except(existing.CallbackUrlList, StringComparer.Ordinal).ToList();
-            if (missing.Count > 0 || (restrict && !existing.IsGroupRestricted))
+            var repaired = ClientAdoption.RepairedCallbacks(existing.CallbackUrlList, callbacks, PbsAddress.Parse(state.Pbs.Url));
+            if (!repaired.SequenceEqual(existing.CallbackUrlList, StringComparer.Ordinal) || !existing.PkceEnabled || (restrict && !existing.IsGroupRestricted))
             {
+                var findings = ClientAdoption.Findings(existing, callbacks, PbsAddress.Parse(state.Pbs.Url));
+                if (adoptedBecause is not null && state.Results.AdoptedClient?.Id != existing.Id)
+                {
+                    // Recorded before the repair, so undo can put back what the run changes and knows never to delete it.
+                    state.Results.AdoptedClient = new AdoptedClient(existing.Id, existing.CallbackUrlList, existing.PkceEnabled);
+                    await journal.DoneAsync(state, Id, ResourceKind.PocketIdClient, existing.Id, cancellationToken, RunJournal.Adopt, adoptedBecause);
+                }
+
                 await journal.PendingAsync(state, Id, ResourceKind.PocketIdClient, existing.Id, cancellationToken, RunJournal.Update);
                 existing = await client.UpdateOidcClientAsync(existing.Id, c => c with
                 {
-                    CallbackUrls = [.. c.CallbackUrls, .. missing],
+                    CallbackUrls = repaired,
+                    PkceEnabled = true,
                     IsGroupRestricted = c.IsGroupRestricted || restrict,
                 }, cancellationToken);
-                await journal.DoneAsync(state, Id, ResourceKind.PocketIdClient, existing.Id, cancellationToken, RunJournal.Update, $"callbacks {string.Join(", ", missing)}");
+                await journal.DoneAsync(state, Id, ResourceKind.PocketIdClient, existing.Id, cancellationToken, RunJournal.Update, string.Join("; ", findings));
             }
         }
 
@@ -254,6 +270,7 @@ public sealed class OidcClientStep(ApiClientFactory clients, RunJournal journal)
         StepErrors.GuardAsync(async () =>
         {
             var client = clients.CreatePocketId(state.PocketId);
+            await RestoreAdoptedAsync(client, state, cancellationToken);
             foreach (var id in RunJournal.SentByRun(state, ResourceKind.PocketIdClient).Reverse())
             {
                 // Deleting the client also removes its secrets, logo and group links.
@@ -324,13 +341,13 @@ public sealed class OidcClientStep(ApiClientFactory clients, RunJournal journal)
         !string.IsNullOrWhiteSpace(state.Client.LogoFileName) && state.Client.LogoContent is { Length: > 0 };
 
     /// <summary>
-    /// This run's client (journal, even if only Pending), else the one the state names, else one with the same name
-    /// that already has the PBS callback (names are not unique, pocket-id-api.md §5.1).
+    /// This run's client (journal, even if only Pending), else the one the state names, else an existing client of a setup
+    /// made by hand, which is adopted (the reason is returned with it); null when a new client is needed.
     /// </summary>
-    private static async Task<PocketIdOidcClient?> FindAsync(PocketIdClient client, WizardState state, IReadOnlyList<string> callbacks, CancellationToken cancellationToken)
+    private async Task<(PocketIdOidcClient? Client, string? AdoptedBecause)> FindAsync(PocketIdClient client, WizardState state, CancellationToken cancellationToken)
     {
         var candidates = RunJournal.SentByRun(state, ResourceKind.PocketIdClient).Reverse().ToList();
-        if (state.Results.ClientId is { } known && !candidates.Contains(known))
+        if (state.Results.ClientId is { } known && !candidates.Contains(known) && string.IsNullOrWhiteSpace(state.Client.AdoptClientId))
         {
             candidates.Add(known);
         }
@@ -339,14 +356,29 @@ public sealed class OidcClientStep(ApiClientFactory clients, RunJournal journal)
         {
             if (await client.FindOidcClientAsync(id, cancellationToken) is { } found)
             {
-                return found;
+                return (found, RunJournal.IsOurs(state, ResourceKind.PocketIdClient, id) ? null : "the client this run found before");
             }
         }
 
-        var byName = await client.ListOidcClientsAsync(state.Client.Name.Trim(), cancellationToken);
-        var match = byName.FirstOrDefault(c => c.Name == state.Client.Name.Trim() && c.CallbackUrlList.Contains(callbacks[0], StringComparer.Ordinal));
-        // The list DTO may omit allowed groups (§5.1: it carries a count); read the full client.
-        return match is null ? null : await client.GetOidcClientAsync(match.Id, cancellationToken);
+        var existing = await ClientAdoption.FindAsync(clients, state, cancellationToken);
+        return existing is { } adopted ? (adopted.Client, adopted.Why) : (null, null);
+    }
+
+    /// <summary>Puts back what the run changed on an adopted client (callbacks, PKCE); an adopted client is never deleted.</summary>
+    private async Task RestoreAdoptedAsync(PocketIdClient client, WizardState state, CancellationToken cancellationToken)
+    {
+        if (state.Results.AdoptedClient is not { } adopted || !RunJournal.UpdatesSentByRun(state, ResourceKind.PocketIdClient).Contains(adopted.Id))
+        {
+            return;
+        }
+
+        if (await client.FindOidcClientAsync(adopted.Id, cancellationToken) is not null)
+        {
+            await client.UpdateOidcClientAsync(adopted.Id, c => c with { CallbackUrls = adopted.CallbackUrls, PkceEnabled = adopted.PkceEnabled }, cancellationToken);
+        }
+
+        await journal.UndoneAsync(state, Id, ResourceKind.PocketIdClient, adopted.Id, cancellationToken, RunJournal.Update,
+            $"callbacks back to {string.Join(", ", adopted.CallbackUrls)}; the client itself is kept (it existed before this run)");
     }
 
     private async Task<PocketIdOidcClient> CreateAsync(PocketIdClient client, WizardState state, IReadOnlyList<string> callbacks, bool restrict, CancellationToken cancellationToken)
@@ -358,9 +390,9 @@ public sealed class OidcClientStep(ApiClientFactory clients, RunJournal journal)
             Name = state.Client.Name.Trim(),
             CallbackUrls = callbacks,
             LaunchUrl = callbacks[0],
-            // Confidential client; PKCE not required (PBS uses it anyway, pocket-id-api.md §11.4).
+            // Confidential client; PKCE required: PBS always sends a challenge (pocket-id-api.md §11.4).
             IsPublic = false,
-            PkceEnabled = false,
+            PkceEnabled = true,
             // Restriction needs the flag first, then the group list (§8).
             IsGroupRestricted = restrict,
         };

@@ -58,10 +58,9 @@ public sealed class PbsRealmStep(ApiClientFactory clients, RunJournal journal) :
     {
         var client = clients.CreatePbs(state.Pbs);
         var name = state.Realm.Name;
-        var conflict = await ConflictAsync(client, name, cancellationToken);
-        if (conflict is not null)
+        if (await RealmFindings.NameTakenAsync(client, name, cancellationToken) is { } conflict)
         {
-            throw new WizardStepException(conflict);
+            throw WizardStepException.Conflict(conflict);
         }
 
         var existing = await FindAsync(client, name, cancellationToken);
@@ -74,13 +73,12 @@ public sealed class PbsRealmStep(ApiClientFactory clients, RunJournal journal) :
             ], InputFingerprint(state));
         }
 
-        var claimError = UsernameClaimError(state, existing.Value);
-        if (claimError is not null)
+        if (RealmFindings.UsernameClaimConflict(state, existing.Value) is { } claimError)
         {
-            throw new WizardStepException(claimError);
+            throw WizardStepException.Conflict(claimError);
         }
 
-        var differences = Differences(state, existing.Value);
+        var differences = RealmFindings.Differences(state, existing.Value);
         return new StepPlan(
         [
             differences.Count == 0
@@ -96,10 +94,9 @@ public sealed class PbsRealmStep(ApiClientFactory clients, RunJournal journal) :
     {
         var client = clients.CreatePbs(state.Pbs);
         var name = state.Realm.Name;
-        var conflict = await ConflictAsync(client, name, cancellationToken);
-        if (conflict is not null)
+        if (await RealmFindings.NameTakenAsync(client, name, cancellationToken) is { } conflict)
         {
-            return StepOutcome.Failure(conflict);
+            return StepOutcome.Failure(conflict) with { IsConflict = true };
         }
 
         var existing = await FindAsync(client, name, cancellationToken);
@@ -131,14 +128,27 @@ public sealed class PbsRealmStep(ApiClientFactory clients, RunJournal journal) :
             await journal.DoneAsync(state, Id, ResourceKind.PbsRealm, name, cancellationToken, detail: "found after an interrupted create");
         }
 
-        if (UsernameClaimError(state, existing.Value) is { } claimError)
+        if (RealmFindings.UsernameClaimConflict(state, existing.Value) is { } claimError)
         {
-            return StepOutcome.Failure(claimError);
+            return StepOutcome.Failure(claimError) with { IsConflict = true };
         }
 
-        var differences = Differences(state, existing.Value);
+        var adopting = !RunJournal.IsOurs(state, ResourceKind.PbsRealm, name) && state.Results.AdoptedRealm?.Name != name;
+        if (adopting)
+        {
+            // Made outside the wizard: its values before any repair (here, or of the scopes later), so undo puts them back.
+            var before = existing.Value;
+            state.Results.AdoptedRealm = new AdoptedRealm(name, before.IssuerUrl, before.Autocreate ?? false, before.Scopes);
+        }
+
+        var differences = RealmFindings.Differences(state, existing.Value);
         if (differences.Count > 0)
         {
+            if (adopting)
+            {
+                await journal.DoneAsync(state, Id, ResourceKind.PbsRealm, name, cancellationToken, RunJournal.Adopt, "it existed before this run; undo puts back what the run changes and keeps it");
+            }
+
             var defaultSwitch = await DefaultSwitchAsync(client, state, cancellationToken);
             await journal.PendingAsync(state, Id, ResourceKind.PbsRealm, name, cancellationToken, RunJournal.Update);
             if (defaultSwitch is not null)
@@ -175,7 +185,7 @@ public sealed class PbsRealmStep(ApiClientFactory clients, RunJournal journal) :
                 return StepOutcome.Failure($"PBS has no OpenID realm '{state.Realm.Name}': apply this step again.");
             }
 
-            var differences = Differences(state, existing.Value);
+            var differences = RealmFindings.Differences(state, existing.Value);
             if (differences.Count > 0)
             {
                 return StepOutcome.Failure($"The PBS realm '{state.Realm.Name}' differs in {string.Join(", ", differences)}: apply this step again.");
@@ -203,6 +213,8 @@ public sealed class PbsRealmStep(ApiClientFactory clients, RunJournal journal) :
                 await journal.UndoneAsync(state, Id, ResourceKind.PbsRealm, name, cancellationToken);
             }
 
+            await RestoreAdoptedAsync(client, state, cancellationToken);
+
             // After the deletes: deleting the realm that took the flag leaves PBS with no default realm at all.
             var notes = new List<string>();
             foreach (var id in RunJournal.UpdatesSentByRun(state, ResourceKind.PbsDefaultRealm).Reverse())
@@ -217,6 +229,30 @@ public sealed class PbsRealmStep(ApiClientFactory clients, RunJournal journal) :
 
             return notes.Count == 0 ? StepOutcome.Success() : StepOutcome.Success(string.Join(" ", notes));
         }, string.Empty, "Removing the PBS realm");
+
+    /// <summary>Puts back the issuer, autocreate and scopes of an adopted realm the run changed; never deletes it.</summary>
+    private async Task RestoreAdoptedAsync(PbsClient client, WizardState state, CancellationToken cancellationToken)
+    {
+        if (state.Results.AdoptedRealm is not { } adopted
+            || !RunJournal.UpdatesSentByRun(state, ResourceKind.PbsRealm).Concat(RunJournal.UpdatesSentByRun(state, ResourceKind.PbsRealmScopes)).Contains(adopted.Name)
+            || await FindAsync(client, adopted.Name, cancellationToken) is not { } current)
+        {
+            return;
+        }
+
+        await client.UpdateOpenIdRealmAsync(adopted.Name, new PbsOpenIdRealmUpdate
+        {
+            IssuerUrl = adopted.IssuerUrl,
+            Autocreate = adopted.Autocreate,
+            Scopes = adopted.Scopes,
+            Delete = adopted.Scopes is null ? ["scopes"] : null,
+            // Any PUT without default=true clears it (pbs-api.md §3.3): resend the realm's current flag.
+            Default = state.Results.PbsSupportsDefaultRealm ? current.Value.Default ?? false : null,
+            Digest = current.Digest,
+        }, cancellationToken);
+        await journal.UndoneAsync(state, Id, ResourceKind.PbsRealm, adopted.Name, cancellationToken, RunJournal.Update,
+            "issuer, autocreate and scopes put back; the realm and its users are kept (they existed before this run)");
+    }
 
     /// <summary>
     /// "previous|new" when the coming create/update moves PBS's `default` flag away from the realm that has it (setting
@@ -307,57 +343,6 @@ public sealed class PbsRealmStep(ApiClientFactory clients, RunJournal journal) :
     private static string SecretOf(WizardState state) =>
         state.Results.ClientSecret?.Reveal() ?? throw new WizardStepException(FieldError.ForStep(
             "The OIDC client secret of this run is missing: apply the OIDC client step again (a new secret is created and handed to PBS)."));
-
-    /// <summary>What differs between the realm and the inputs (the username claim is checked separately).</summary>
-    private static List<string> Differences(WizardState state, PbsOpenIdRealm realm)
-    {
-        var differences = new List<string>();
-        if (realm.IssuerUrl != state.Results.Issuer)
-        {
-            differences.Add($"issuer ({realm.IssuerUrl} → {state.Results.Issuer})");
-        }
-
-        if (realm.ClientId != state.Results.ClientId)
-        {
-            differences.Add($"client id ({realm.ClientId} → {state.Results.ClientId})");
-        }
-
-        if (state.Results.ClientSecret is null || realm.ClientKey != state.Results.ClientSecret.Reveal())
-        {
-            differences.Add("client key");
-        }
-
-        if ((realm.Autocreate ?? false) != state.Realm.Autocreate)
-        {
-            differences.Add($"autocreate ({(state.Realm.Autocreate ? "on" : "off")})");
-        }
-
-        if (state.Results.PbsSupportsDefaultRealm && (realm.Default ?? false) != state.Realm.Default)
-        {
-            differences.Add($"default realm ({(state.Realm.Default ? "on" : "off")})");
-        }
-
-        return differences;
-    }
-
-    private static FieldError? UsernameClaimError(WizardState state, PbsOpenIdRealm realm)
-    {
-        // Unset means `sub`, which the UI calls "subject" (§7.4).
-        var current = realm.UsernameClaim ?? "subject";
-        var same = current == state.Realm.UsernameClaim || (current == "sub" && state.Realm.UsernameClaim == "subject");
-        return same ? null : new FieldError(nameof(RealmInput.UsernameClaim),
-            $"The PBS realm '{realm.Realm}' already exists with username claim '{current}'. PBS cannot change the username claim after a realm is created (pbs-api.md §3.2). " +
-            $"Choose '{current}' here to keep the realm, or choose another realm name.");
-    }
-
-    /// <summary>A realm of another type with the same name (names are unique across all types, §3.3).</summary>
-    private static async Task<FieldError?> ConflictAsync(PbsClient client, string name, CancellationToken cancellationToken)
-    {
-        var domains = await client.GetDomainsAsync(cancellationToken);
-        var other = domains.FirstOrDefault(d => d.Realm == name && d.Type != "openid");
-        return other is null ? null : new FieldError(nameof(RealmInput.Name),
-            $"PBS already has a {other.Type} realm named '{name}'; realm names are unique across all types. Choose another name.");
-    }
 
     private static async Task<PbsWithDigest<PbsOpenIdRealm>?> FindAsync(PbsClient client, string name, CancellationToken cancellationToken)
     {

@@ -13,6 +13,9 @@ public sealed class RunJournal(TimeProvider time, IServiceProvider services)
     public const string Update = "update";
     public const string Delete = "delete";
 
+    /// <summary>A resource found in place (made outside the wizard) that the run took over; undo never deletes it.</summary>
+    public const string Adopt = "adopt";
+
     public Task PendingAsync(WizardState state, WizardStepId step, ResourceKind kind, string id, CancellationToken cancellationToken, string action = Create) =>
         WriteAsync(state, new JournalEntry(time.GetUtcNow(), step, action, kind, id, JournalOutcome.Pending), cancellationToken);
 

@@ -46,7 +46,7 @@ internal static class StepErrors
         }
         catch (WizardStepException ex)
         {
-            return new StepOutcome(false, ex.Errors, ex.Message);
+            return new StepOutcome(false, ex.Errors, ex.Message) { IsConflict = ex.IsConflict };
         }
     }
 

@@ -48,6 +48,12 @@ public sealed class OidcClientInput
 
     /// <summary>Pocket ID group names allowed to use the client; empty = no restriction.</summary>
     public List<string> AllowedGroups { get; set; } = [];
+
+    /// <summary>
+    /// The id of an existing client to adopt, when several clients could be the one a hand-made setup uses
+    /// (answers file: client.id; the wizard: the picker). Empty = find it (the realm's client, or the only match).
+    /// </summary>
+    public string? AdoptClientId { get; set; }
 }
 
 public sealed class RealmInput

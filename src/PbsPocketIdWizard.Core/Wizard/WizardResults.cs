@@ -29,8 +29,17 @@ public sealed class WizardResults
 
     public List<string> CallbackUrls { get; set; } = [];
 
+    /// <summary>The client found in place and adopted (not created by the run), with its values before the repair.</summary>
+    public AdoptedClient? AdoptedClient { get; set; }
+
+    /// <summary>When several clients could be the hand-made one: "id — name, callbacks" for the admin to choose from.</summary>
+    public List<ClientCandidate> ClientCandidates { get; set; } = [];
+
     // PbsRealm
     public string? RealmAuthUrlCheck { get; set; }
+
+    /// <summary>The realm found in place and adopted (not created by the run), with its values before the repair.</summary>
+    public AdoptedRealm? AdoptedRealm { get; set; }
 
     // FirstSignIn
     public List<DetectedUser> DetectedUsers { get; set; } = [];
@@ -38,6 +47,9 @@ public sealed class WizardResults
     // Summary
     public List<VerificationItem> Verification { get; set; } = [];
 }
+
+/// <summary>A Pocket ID client that may be the one a hand-made setup uses.</summary>
+public sealed record ClientCandidate(string Id, string Name, IReadOnlyList<string> CallbackUrls);
 
 public sealed record DetectedUser(string UserId, string? Email, string? DisplayName, DateTimeOffset SeenAt);
 

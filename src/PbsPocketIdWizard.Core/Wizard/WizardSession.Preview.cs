@@ -73,6 +73,11 @@ public sealed partial class WizardSession
         {
             throw;
         }
+        catch (WizardStepException ex) when (ex.IsConflict)
+        {
+            // What exists contradicts the inputs: the run cannot succeed, so the preview says so before any write.
+            return (step, null, new StepOutcome(false, ex.Errors, ex.Message) { IsConflict = true });
+        }
         catch (Exception ex)
         {
             // Typically "no such realm" or "no such user" before the earlier steps ran: everything here is still to do.

@@ -103,7 +103,7 @@ public sealed partial class WizardSession
         catch (WizardStepException ex)
         {
             // A conflict the admin must resolve, with field-keyed errors (e.g. a realm name taken by another type).
-            return new StepOutcome(false, ex.Errors, ex.Message);
+            return new StepOutcome(false, ex.Errors, ex.Message) { IsConflict = ex.IsConflict };
         }
         catch (Exception ex)
         {

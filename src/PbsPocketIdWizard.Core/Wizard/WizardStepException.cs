@@ -9,6 +9,15 @@ public sealed class WizardStepException(IReadOnlyList<FieldError> errors)
 {
     public IReadOnlyList<FieldError> Errors { get; } = errors;
 
+    /// <summary>
+    /// What exists on the servers contradicts the inputs (a realm of another type or username claim, several clients to
+    /// choose from): the whole run cannot succeed as asked, so it is reported before anything is written.
+    /// </summary>
+    public bool IsConflict { get; init; }
+
+    /// <summary>A conflict with what exists (see <see cref="IsConflict"/>).</summary>
+    public static WizardStepException Conflict(FieldError error) => new([error]) { IsConflict = true };
+
     public WizardStepException(FieldError error)
         : this([error])
     {

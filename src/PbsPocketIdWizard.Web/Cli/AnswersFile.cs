@@ -63,6 +63,10 @@ public sealed record ClientAnswers
 
     [JsonPropertyName("allowedGroups")]
     public List<string>? AllowedGroups { get; init; }
+
+    /// <summary>The id of the existing client to adopt when Pocket ID has several that could be the hand-made one.</summary>
+    [JsonPropertyName("id")]
+    public string? Id { get; init; }
 }
 
 public sealed record RealmAnswers

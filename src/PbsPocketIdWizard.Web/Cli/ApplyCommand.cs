@@ -48,10 +48,22 @@ internal sealed class ApplyCommand(EngineCommandContext context, TimeSpan signIn
                 }
             }
 
-            if (!options.Yes && context.Console.IsInteractive)
+            // The whole run is planned first, also with --yes: a conflict with what exists (a realm with another
+            // username claim, a name taken by another realm type) stops it before anything is written on either server.
+            // Other failures are left to the steps themselves (they ask for a TOTP code, name the server at fault).
+            var preview = await session.PlanAllAsync(cancellationToken);
+            var failed = preview.FirstOrDefault(p => p.Failure is not null);
+            if (failed.Failure is { IsConflict: true } conflict)
             {
-                var preview = await session.PlanAllAsync(cancellationToken);
-                if (preview.FirstOrDefault(p => p.Failure is not null) is { Failure: { } failure } failed)
+                context.PrintFailure(failed.Step, conflict);
+                Out.WriteLine("Nothing was changed on Pocket ID or PBS.");
+                return CliExitCodes.Conflict;
+            }
+
+            var tableShown = !options.Yes && context.Console.IsInteractive;
+            if (tableShown)
+            {
+                if (failed.Failure is { } failure)
                 {
                     context.PrintFailure(failed.Step, failure);
                     return CliExitCodes.Failed;
@@ -66,7 +78,7 @@ internal sealed class ApplyCommand(EngineCommandContext context, TimeSpan signIn
             }
 
             var signIn = new SignInWait(context, scope.ServiceProvider.GetService<WatchForUsers>(), signInGracePeriod);
-            return await RunAllStepsAsync(session, answers, signIn, options.WaitTimeout, options.Totp is null, cancellationToken);
+            return await RunAllStepsAsync(session, answers, signIn, options.WaitTimeout, options.Totp is null, tableShown, cancellationToken);
         }
         finally
         {
@@ -75,9 +87,9 @@ internal sealed class ApplyCommand(EngineCommandContext context, TimeSpan signIn
         }
     }
 
-    private async Task<int> RunAllStepsAsync(WizardSession session, ValidAnswers answers, SignInWait signIn, TimeSpan waitTimeout, bool mayPromptTotp, CancellationToken cancellationToken)
+    private async Task<int> RunAllStepsAsync(WizardSession session, ValidAnswers answers, SignInWait signIn, TimeSpan waitTimeout, bool mayPromptTotp, bool tableShown, CancellationToken cancellationToken)
     {
-        var progress = new ProgressPrinter(session, Out);
+        var progress = new ProgressPrinter(session, Out) { PlanTableShown = tableShown };
         session.Changed += progress.OnChanged;
         try
         {

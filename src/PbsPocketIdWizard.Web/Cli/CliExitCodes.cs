@@ -11,6 +11,15 @@ public static class CliExitCodes
     /// <summary>The answers file or the command line is invalid; nothing was touched.</summary>
     public const int InvalidAnswers = 2;
 
+    /// <summary>
+    /// What exists on the servers contradicts the answers (e.g. a realm with another username claim): the run cannot
+    /// succeed as asked, so nothing was written on either server. The message names the ways out.
+    /// </summary>
+    public const int Conflict = 2;
+
+    /// <summary>doctor: the setup has findings (each printed with its repair).</summary>
+    public const int Findings = 1;
+
     /// <summary>The wait for the first sign-in timed out; the run is kept and a re-run resumes it.</summary>
     public const int TimedOut = 4;
 

@@ -1,7 +1,7 @@
 namespace PbsPocketIdWizard.Web.Cli;
 
 /// <summary>
-/// plan | apply | status | undo | export: the same <see cref="Core.Wizard.WizardSession"/> as the web wizard, driven
+/// plan | doctor | apply | status | undo | export: the same <see cref="Core.Wizard.WizardSession"/> as the web wizard, driven
 /// from a terminal or a script. Results go to standard output, logs and notes to standard error; no secret reaches
 /// either. Each command is a class of its own; they share one <see cref="EngineCommandContext"/>. The options come
 /// parsed and checked from <see cref="CliCommandLine"/>.
@@ -22,6 +22,9 @@ public sealed class EngineCommandRunner
 
     public Task<int> PlanAsync(PlanOptions options, CancellationToken cancellationToken) =>
         new PlanCommand(_context).RunAsync(options, cancellationToken);
+
+    public Task<int> DoctorAsync(DoctorOptions options, CancellationToken cancellationToken) =>
+        new DoctorCommand(_context).RunAsync(options, cancellationToken);
 
     public Task<int> ApplyAsync(ApplyOptions options, CancellationToken cancellationToken) =>
         new ApplyCommand(_context, SignInGracePeriod).RunAsync(options, cancellationToken);

@@ -8,6 +8,8 @@ public delegate Task<int> EngineInvoker(Func<EngineCommandRunner, CancellationTo
 
 public sealed record PlanOptions(string AnswersPath, bool Json, string? Totp);
 
+public sealed record DoctorOptions(string AnswersPath, string? Totp);
+
 public sealed record ApplyOptions(string AnswersPath, string? DataDirectory, TimeSpan WaitTimeout, bool Yes, string? Totp);
 
 public sealed record StatusOptions(string? DataDirectory);
@@ -16,12 +18,12 @@ public sealed record UndoOptions(string AnswersPath, string? DataDirectory, bool
 
 public sealed record ExportOptions(string AnswersPath, string Format, string? DataDirectory);
 
-/// <summary>The verbs and options of plan | apply | status | undo | export (README "Command line").</summary>
+/// <summary>The verbs and options of plan | doctor | apply | status | undo | export (README "Command line").</summary>
 internal static class EngineVerbs
 {
     public const int DefaultWaitTimeoutSeconds = 900;
 
-    public static IEnumerable<Command> All(EngineInvoker run) => [Plan(run), Apply(run), Status(run), Undo(run), Export(run)];
+    public static IEnumerable<Command> All(EngineInvoker run) => [Plan(run), Doctor(run), Apply(run), Status(run), Undo(run), Export(run)];
 
     private static Command Plan(EngineInvoker run)
     {
@@ -31,6 +33,18 @@ internal static class EngineVerbs
         var command = new Command("plan", "Show what apply would create, update or leave alone; writes nothing anywhere.") { answers, json, totp };
         command.SetAction(result => run((runner, ct) => runner.PlanAsync(
             new PlanOptions(result.GetRequiredValue(answers), result.GetValue(json), result.GetValue(totp)), ct)));
+        return command;
+    }
+
+    private static Command Doctor(EngineInvoker run)
+    {
+        var answers = Answers();
+        var totp = Totp();
+        var command = new Command("doctor", "Check an existing setup (made by hand or by an earlier run) against the answers; read-only. Exit 0 healthy, 1 findings.")
+        {
+            answers, totp,
+        };
+        command.SetAction(result => run((runner, ct) => runner.DoctorAsync(new DoctorOptions(result.GetRequiredValue(answers), result.GetValue(totp)), ct)));
         return command;
     }
 

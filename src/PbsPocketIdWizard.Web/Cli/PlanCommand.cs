@@ -41,7 +41,7 @@ internal sealed class PlanCommand(EngineCommandContext context)
             if (preview.FirstOrDefault(p => p.Failure is not null) is { Failure: { } failure } failed)
             {
                 context.PrintFailure(failed.Step, failure);
-                return CliExitCodes.Failed;
+                return failure.IsConflict ? CliExitCodes.Conflict : CliExitCodes.Failed;
             }
 
             var changes = preview.AllChanges();

@@ -16,6 +16,9 @@ internal sealed class ProgressPrinter(WizardSession session, TextWriter output)
 
     public int Updated { get; private set; }
 
+    /// <summary>The whole plan was shown as a table before applying: a step already planned then is counted, not printed again.</summary>
+    public bool PlanTableShown { get; init; }
+
     /// <summary>A journal entry as one line: "action resource (detail)".</summary>
     public static string Describe(JournalEntry entry, WizardState state) =>
         $"{entry.Action} {ResourceDescriber.Describe(entry, state)}" + (entry.Detail is { Length: > 0 } d ? $" ({d})" : string.Empty);
@@ -26,6 +29,11 @@ internal sealed class ProgressPrinter(WizardSession session, TextWriter output)
         _step = step;
         _lastStatus = session.StatusOf(step);
         _journalSeen = session.State.Journal.Count;
+        if (_lastStatus == StepStatus.Planned && session.PlanOf(step) is { } plan)
+        {
+            // Planned by the whole-run check before the first write: its plan is what is applied now.
+            Report(plan, print: !PlanTableShown);
+        }
     }
 
     public void OnChanged()
@@ -55,13 +63,7 @@ internal sealed class ProgressPrinter(WizardSession session, TextWriter output)
         switch (status)
         {
             case StepStatus.Planned when session.PlanOf(_step) is { } plan:
-                foreach (var change in plan.Changes)
-                {
-                    output.WriteLine($"  {Mark(change.Kind)} {change.Kind}: {change.Resource} — {change.Description}");
-                    Created += change.Kind == ChangeKind.Create ? 1 : 0;
-                    Updated += change.Kind == ChangeKind.Update ? 1 : 0;
-                }
-
+                Report(plan, print: true);
                 break;
             case StepStatus.Applied when session.PlanOf(_step)?.HasChanges == true:
                 output.WriteLine("  applied");
@@ -69,6 +71,22 @@ internal sealed class ProgressPrinter(WizardSession session, TextWriter output)
             case StepStatus.Verified:
                 output.WriteLine("  verified" + (session.OutcomeOf(_step)?.Message is { Length: > 0 } m ? $": {m}" : string.Empty));
                 break;
+        }
+
+        output.Flush();
+    }
+
+    private void Report(StepPlan plan, bool print)
+    {
+        foreach (var change in plan.Changes)
+        {
+            if (print)
+            {
+                output.WriteLine($"  {Mark(change.Kind)} {change.Kind}: {change.Resource} — {change.Description}");
+            }
+
+            Created += change.Kind == ChangeKind.Create ? 1 : 0;
+            Updated += change.Kind == ChangeKind.Update ? 1 : 0;
         }
 
         output.Flush();

@@ -71,6 +71,7 @@ public sealed class ValidAnswers
         state.Client.LogoContent = Logo;
         state.Client.ExtraCallbackUrls = [.. (client.ExtraCallbackUrls ?? []).Select(u => u.Trim())];
         state.Client.AllowedGroups = [.. (client.AllowedGroups ?? []).Select(g => g.Trim())];
+        state.Client.AdoptClientId = string.IsNullOrWhiteSpace(client.Id) ? null : client.Id.Trim();
 
         var realm = File.Realm ?? new RealmAnswers();
         var realmDefaults = new RealmInput();

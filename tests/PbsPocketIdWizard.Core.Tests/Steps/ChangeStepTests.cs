@@ -278,8 +278,9 @@ public sealed class ChangeStepTests
         await host.RunStepOkAsync(host.Step<OidcClientStep>(), state);
         await host.RunStepOkAsync(host.Step<PbsRealmStep>(), state);
 
-        // A second client (e.g. the admin deleted the first in Pocket ID): the realm must follow it.
+        // A second client (the admin deleted the first in Pocket ID): the realm must follow it.
         var rerun = await ConnectedAsync(host);
+        await host.Engine.GetRequiredService<ApiClientFactory>().CreatePocketId(rerun.PocketId).DeleteOidcClientAsync(state.Results.ClientId!, CancellationToken.None);
         rerun.Realm.Default = true;
         rerun.Client.Name = "PBS second";
         await host.RunStepOkAsync(host.Step<OidcClientStep>(), rerun);

@@ -11,63 +11,30 @@ namespace PbsPocketIdWizard.Web.Tests.Cli;
 /// </summary>
 public sealed class CliSimulatorFlowTests : IAsyncLifetime
 {
-    private readonly TempDirectory _dir = new();
-    private SimulatorServers _sims = null!;
-    private string _answers = string.Empty;
+    private SimulatorCli _cli = null!;
 
-    private string DataDir => Path.Combine(_dir.Path, "data");
+    private SimulatorServers Sims => _cli.Sims;
 
-    public async Task InitializeAsync()
-    {
-        _sims = await SimulatorServers.StartAsync(new SimulatorServersOptions { AuthFailureDelay = TimeSpan.Zero }, CancellationToken.None);
-        _answers = Path.Combine(_dir.Path, "answers.json");
-        await File.WriteAllTextAsync(_answers, JsonSerializer.Serialize(new
-        {
-            pocketId = new { url = _sims.PocketIdUrl.GetLeftPart(UriPartial.Authority), apiKey = _sims.PocketIdApiKey },
-            pbs = new { url = _sims.PbsOrigin, username = "root@pam", password = _sims.PbsRootPassword, fingerprint = _sims.PbsFingerprint },
-            realm = new { name = "PocketID", @default = true, autocreate = true, usernameClaim = "username" },
-            permissions = new[] { new { user = "alice", path = "/", role = "Admin", propagate = true } },
-        }));
-    }
+    private string Answers => _cli.AnswersPath;
 
-    public async Task DisposeAsync()
-    {
-        await _sims.DisposeAsync();
-        _dir.Dispose();
-    }
+    private string DataDir => _cli.DataDir;
 
-    /// <summary>Runs the executable's command line (verb first) against the simulators.</summary>
-    private static async Task<(int Exit, string Out, string Err)> RunAsync(string[] args, LockedStringWriter? stdout = null)
-    {
-        stdout ??= new LockedStringWriter();
-        var stderr = new LockedStringWriter();
-        var console = new CliConsole(stdout, stderr, new StringReader(string.Empty), false, _ => null);
-        var exit = await CliCommandLine.InvokeAsync(
-            CliActions.Process with { Engine = command => command(new EngineCommandRunner(console), CancellationToken.None) }, args, stdout, stderr, CancellationToken.None);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
+    private TempDirectory Dir => _cli.Directory;
 
-    private Task<(int Exit, string Out, string Err)> ApplyAsync(int waitSeconds, LockedStringWriter? stdout = null) =>
-        RunAsync(["apply", "--answers", _answers, "--data-dir", DataDir, "--yes", "--wait-timeout", waitSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)], stdout);
+    public async Task InitializeAsync() => _cli = await SimulatorCli.StartAsync();
 
-    /// <summary>Runs apply and, when it prints the pause line, plays alice at the PBS login page (a real round trip).</summary>
-    private async Task<((int Exit, string Out, string Err) Apply, SignInResult? SignIn)> ApplyWithSignInAsync()
-    {
-        var stdout = new LockedStringWriter();
-        var applying = ApplyAsync(120, stdout);
-        SignInResult? signIn = null;
-        if (await stdout.WaitForAsync("click \"Login (OpenID redirect)\"", TimeSpan.FromSeconds(60)))
-        {
-            signIn = await SignInDriver.SignInAsync(_sims.PbsUrl, _sims.PbsFingerprint, "PocketID", "alice", CancellationToken.None);
-        }
+    public async Task DisposeAsync() => await _cli.DisposeAsync();
 
-        return (await applying, signIn);
-    }
+    private static Task<(int Exit, string Out, string Err)> RunAsync(string[] args) => SimulatorCli.RunAsync(args);
+
+    private Task<(int Exit, string Out, string Err)> ApplyAsync(int waitSeconds) => _cli.ApplyAsync(waitSeconds);
+
+    private Task<((int Exit, string Out, string Err) Apply, SignInResult? SignIn)> ApplyWithSignInAsync() => _cli.ApplyWithSignInAsync();
 
     [Fact]
     public async Task Cli_FullFlowAgainstSimulators_PlanApplyWithSignInReapplyUndoAndNoSecretsAnywhere()
     {
-        var plan = await RunAsync(["plan", "--answers", _answers, "--json"]);
+        var plan = await RunAsync(["plan", "--answers", Answers, "--json"]);
         Assert.True(plan.Exit == CliExitCodes.Done, plan.Err);
         using (var doc = JsonDocument.Parse(plan.Out))
         {
@@ -83,22 +50,22 @@ public sealed class CliSimulatorFlowTests : IAsyncLifetime
             Assert.Contains(changes, c => c is { Kind: "Create", Resource: "PBS user", Description: "alice@PocketID — PBS creates it at the first sign-in (autocreate)" });
         }
 
-        var table = await RunAsync(["plan", "--answers", _answers]);
+        var table = await RunAsync(["plan", "--answers", Answers]);
         Assert.Contains("client (the one created above)", table.Out);
         Assert.DoesNotContain("client ,", table.Out);
         Assert.DoesNotContain("not found in PBS yet", table.Out);
-        Assert.Equal("true", _sims.PbsState.Realms.Single(r => r.Name == "pam").Properties.GetValueOrDefault("default"));
+        Assert.Equal("true", Sims.PbsState.Realms.Single(r => r.Name == "pam").Properties.GetValueOrDefault("default"));
 
         var (first, signIn) = await ApplyWithSignInAsync();
         Assert.True(first.Exit == CliExitCodes.Done, first.Out + first.Err);
         Assert.True(signIn?.Succeeded, $"sign-in: {signIn?.Stage} {signIn?.Status} {signIn?.Error}");
-        Assert.False(_sims.PbsState.Realms.Single(r => r.Name == "pam").Properties.ContainsKey("default"));
+        Assert.False(Sims.PbsState.Realms.Single(r => r.Name == "pam").Properties.ContainsKey("default"));
         Assert.Contains("choose realm PocketID, click \"Login (OpenID redirect)\", sign in as alice", first.Out);
         Assert.Contains("new user: alice@PocketID (alice@example.com)", first.Out);
         Assert.True(first.Out.IndexOf("new user: alice", StringComparison.Ordinal) < first.Out.IndexOf("PBS permission", StringComparison.Ordinal));
-        Assert.Contains(_sims.PbsState.Acls, a => a is { Path: "/", AuthId: "alice@PocketID", Role: "Admin" });
-        var clientSecret = _sims.PbsState.Realms.Single(r => r.Name == "PocketID").Properties["client-key"];
-        var firstSecretId = Assert.Single(Assert.Single(_sims.PocketIdState.Clients).Secrets).Id;
+        Assert.Contains(Sims.PbsState.Acls, a => a is { Path: "/", AuthId: "alice@PocketID", Role: "Admin" });
+        var clientSecret = Sims.PbsState.Realms.Single(r => r.Name == "PocketID").Properties["client-key"];
+        var firstSecretId = Assert.Single(Assert.Single(Sims.PocketIdState.Clients).Secrets).Id;
 
         // A new run after the completed one (its secret wiped) finds the key in PBS's realm (pbs-api.md §3.2): no change at all.
         var second = await ApplyAsync(30);
@@ -112,13 +79,13 @@ public sealed class CliSimulatorFlowTests : IAsyncLifetime
         Assert.Contains("No change: everything was already in place.", second.Out);
         Assert.DoesNotContain("+ Create:", second.Out);
         Assert.DoesNotContain("~ Update:", second.Out);
-        var client = Assert.Single(_sims.PocketIdState.Clients);
+        var client = Assert.Single(Sims.PocketIdState.Clients);
         Assert.Equal(firstSecretId, Assert.Single(client.Secrets).Id);
-        Assert.Single(_sims.PbsState.Realms, r => r.Name == "PocketID");
-        Assert.Equal(clientSecret, _sims.PbsState.Realms.Single(r => r.Name == "PocketID").Properties["client-key"]);
-        Assert.Single(_sims.PbsState.Acls, a => a.AuthId == "alice@PocketID");
+        Assert.Single(Sims.PbsState.Realms, r => r.Name == "PocketID");
+        Assert.Equal(clientSecret, Sims.PbsState.Realms.Single(r => r.Name == "PocketID").Properties["client-key"]);
+        Assert.Single(Sims.PbsState.Acls, a => a.AuthId == "alice@PocketID");
 
-        var replan = await RunAsync(["plan", "--answers", _answers, "--json"]);
+        var replan = await RunAsync(["plan", "--answers", Answers, "--json"]);
         Assert.True(replan.Exit == CliExitCodes.Done, replan.Err);
         using (var doc = JsonDocument.Parse(replan.Out))
         {
@@ -129,27 +96,27 @@ public sealed class CliSimulatorFlowTests : IAsyncLifetime
             Assert.Contains(changes, c => c.GetProperty("resource").GetString() == "PBS permission");
         }
 
-        Assert.Single(Assert.Single(_sims.PocketIdState.Clients).Secrets);
+        Assert.Single(Assert.Single(Sims.PocketIdState.Clients).Secrets);
 
         var status = await RunAsync(["status", "--data-dir", DataDir]);
         Assert.Contains("completed", status.Out);
 
-        var undo = await RunAsync(["undo", "--answers", _answers, "--data-dir", DataDir, "--yes"]);
+        var undo = await RunAsync(["undo", "--answers", Answers, "--data-dir", DataDir, "--yes"]);
         Assert.True(undo.Exit == CliExitCodes.Done, undo.Out + undo.Err);
-        Assert.DoesNotContain(_sims.PbsState.Realms, r => r.Name == "PocketID");
-        Assert.DoesNotContain(_sims.PbsState.Acls, a => a.AuthId == "alice@PocketID");
-        Assert.Empty(_sims.PocketIdState.Clients);
+        Assert.DoesNotContain(Sims.PbsState.Realms, r => r.Name == "PocketID");
+        Assert.DoesNotContain(Sims.PbsState.Acls, a => a.AuthId == "alice@PocketID");
+        Assert.Empty(Sims.PocketIdState.Clients);
         // The realm took `default` from pam (pbs-api.md §3.3); undo gives it back.
         Assert.Contains("PBS default realm: pam becomes the default realm again", undo.Out);
         Assert.Matches(@"Pocket ID OIDC client pbs-[0-9a-f]+ \('Proxmox Backup Server'\)", undo.Out);
         Assert.Contains("PBS permission: Admin on / for alice@PocketID", undo.Out);
-        Assert.Equal("true", _sims.PbsState.Realms.Single(r => r.Name == "pam").Properties.GetValueOrDefault("default"));
+        Assert.Equal("true", Sims.PbsState.Realms.Single(r => r.Name == "pam").Properties.GetValueOrDefault("default"));
 
         var output = string.Concat(plan.Out, plan.Err, table.Out, table.Err, first.Out, first.Err, second.Out, second.Err, replan.Out, replan.Err, status.Out, status.Err, undo.Out, undo.Err);
-        foreach (var secret in new[] { _sims.PbsRootPassword, _sims.PocketIdApiKey, clientSecret })
+        foreach (var secret in new[] { Sims.PbsRootPassword, Sims.PocketIdApiKey, clientSecret })
         {
             Assert.DoesNotContain(secret, output, StringComparison.Ordinal);
-            Assert.DoesNotContain(_dir.FilesContaining(secret), f => !f.EndsWith("answers.json", StringComparison.Ordinal));
+            Assert.DoesNotContain(Dir.FilesContaining(secret), f => !f.EndsWith("answers.json", StringComparison.Ordinal));
         }
     }
 
@@ -159,7 +126,7 @@ public sealed class CliSimulatorFlowTests : IAsyncLifetime
         var timedOut = await ApplyAsync(3);
         Assert.True(timedOut.Exit == CliExitCodes.TimedOut, timedOut.Out + timedOut.Err);
         Assert.Contains("Timed out", timedOut.Err);
-        Assert.Single(_sims.PocketIdState.Clients);
+        Assert.Single(Sims.PocketIdState.Clients);
 
         var (resumed, signIn) = await ApplyWithSignInAsync();
 
@@ -168,7 +135,7 @@ public sealed class CliSimulatorFlowTests : IAsyncLifetime
         Assert.Contains("Resuming run", resumed.Out);
         Assert.Contains("= NoChange: Pocket ID client secret — already created by this run", resumed.Out);
         Assert.Contains("new user: alice@PocketID", resumed.Out);
-        Assert.Single(_sims.PocketIdState.Clients);
-        Assert.Contains(_sims.PbsState.Acls, a => a is { Path: "/", AuthId: "alice@PocketID", Role: "Admin" });
+        Assert.Single(Sims.PocketIdState.Clients);
+        Assert.Contains(Sims.PbsState.Acls, a => a is { Path: "/", AuthId: "alice@PocketID", Role: "Admin" });
     }
 }

@@ -1,0 +1,70 @@
+using PbsPocketIdWizard.Core.Wizard;
+
+namespace PbsPocketIdWizard.Web.Cli;
+
+/// <summary>
+/// `doctor`: checks an existing setup (made by hand or by an earlier run) against the answers, read-only, and prints
+/// each finding with the repair `apply` would make. It is the whole-run plan in other words: every planned create or
+/// update is something missing or wrong, every conflict something the admin must decide. Exit 0 healthy, 1 findings.
+/// </summary>
+internal sealed class DoctorCommand(EngineCommandContext context)
+{
+    private TextWriter Out => context.Out;
+
+    public async Task<int> RunAsync(DoctorOptions options, CancellationToken cancellationToken)
+    {
+        if (!context.TryLoadAnswers(options.AnswersPath, requireSecrets: true, out var answers))
+        {
+            return CliExitCodes.InvalidAnswers;
+        }
+
+        try
+        {
+            // Like plan: an in-memory run only, nothing written anywhere.
+            await using var services = context.BuildServices(null);
+            await using var scope = services.CreateAsyncScope();
+            var session = scope.ServiceProvider.GetRequiredService<WizardSession>();
+            await session.LoadOrStartAsync(cancellationToken);
+            context.Attach(session.State);
+            answers.ApplyTo(session.State, options.Totp);
+            if (!context.CheckSteps(session))
+            {
+                return CliExitCodes.InvalidAnswers;
+            }
+
+            Out.WriteLine($"Checking Pocket ID at {session.State.PocketId.Url} and PBS at {session.State.Pbs.Url} (read-only).");
+            var preview = await session.PlanAllAsync(cancellationToken);
+            var findings = preview.AllChanges().Where(c => c.Change.Kind != ChangeKind.NoChange)
+                .Select(c => $"{c.Change.Resource}: {c.Change.Description}").ToList();
+            var failed = preview.FirstOrDefault(p => p.Failure is not null);
+            if (failed.Failure is { } failure)
+            {
+                findings.Add(failure.IsConflict
+                    ? $"{failed.Step.Title}: {failure.Message}"
+                    : $"{failed.Step.Title} could not be checked: {failure.Message}");
+            }
+
+            if (findings.Count == 0)
+            {
+                Out.WriteLine("Healthy: the OIDC client, the PBS realm and the permissions are all in place. Nothing to repair.");
+                return CliExitCodes.Done;
+            }
+
+            Out.WriteLine($"{findings.Count} finding(s):");
+            foreach (var finding in findings)
+            {
+                Out.WriteLine($"  - {finding}");
+            }
+
+            Out.WriteLine(failed.Failure is { IsConflict: true }
+                ? "Resolve the conflict first (see above); then `apply` repairs the rest in place."
+                : "`apply --answers FILE` repairs these in place: existing clients, realms and PBS users are kept, and undo puts back what it changed.");
+            return CliExitCodes.Findings;
+        }
+        finally
+        {
+            Out.Flush();
+            context.Err.Flush();
+        }
+    }
+}
