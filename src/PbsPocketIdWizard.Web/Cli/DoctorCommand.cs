@@ -20,20 +20,12 @@ internal sealed class DoctorCommand(EngineCommandContext context)
 
         try
         {
-            // Like plan: an in-memory run only, nothing written anywhere.
-            await using var services = context.BuildServices(null);
-            await using var scope = services.CreateAsyncScope();
-            var session = scope.ServiceProvider.GetRequiredService<WizardSession>();
-            await session.LoadOrStartAsync(cancellationToken);
-            context.Attach(session.State);
-            answers.ApplyTo(session.State, options.Totp);
-            if (!context.CheckSteps(session))
+            Out.WriteLine("Checking Pocket ID and PBS against the answers (read-only).");
+            if (await context.PreviewAsync(answers, options.Totp, cancellationToken) is not { Preview: var preview })
             {
                 return CliExitCodes.InvalidAnswers;
             }
 
-            Out.WriteLine($"Checking Pocket ID at {session.State.PocketId.Url} and PBS at {session.State.Pbs.Url} (read-only).");
-            var preview = await session.PlanAllAsync(cancellationToken);
             var findings = preview.AllChanges().Where(c => c.Change.Kind != ChangeKind.NoChange)
                 .Select(c => $"{c.Change.Resource}: {c.Change.Description}").ToList();
             var failed = preview.FirstOrDefault(p => p.Failure is not null);

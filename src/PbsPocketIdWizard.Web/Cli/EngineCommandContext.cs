@@ -85,6 +85,27 @@ public sealed class EngineCommandContext
         return false;
     }
 
+    /// <summary>
+    /// The whole-run plan of the answers in an in-memory run (no data directory; nothing is written anywhere), for plan
+    /// and doctor. Null when the answers fail the steps' own checks (printed; no server was contacted).
+    /// </summary>
+    public async Task<(WizardState State, IReadOnlyList<(IWizardStep Step, StepPlan? Plan, StepOutcome? Failure)> Preview)?> PreviewAsync(
+        ValidAnswers answers, string? totp, CancellationToken cancellationToken)
+    {
+        await using var services = BuildServices(null);
+        await using var scope = services.CreateAsyncScope();
+        var session = scope.ServiceProvider.GetRequiredService<WizardSession>();
+        await session.LoadOrStartAsync(cancellationToken);
+        Attach(session.State);
+        answers.ApplyTo(session.State, totp);
+        if (!CheckSteps(session))
+        {
+            return null;
+        }
+
+        return (session.State, await session.PlanAllAsync(cancellationToken));
+    }
+
     public void PrintFailure(IWizardStep step, StepOutcome outcome)
     {
         Err.WriteLine($"{step.Title} failed: {outcome.Message}");

@@ -25,19 +25,11 @@ internal sealed class PlanCommand(EngineCommandContext context)
 
         try
         {
-            // plan touches no data directory: an in-memory run only.
-            await using var services = context.BuildServices(null);
-            await using var scope = services.CreateAsyncScope();
-            var session = scope.ServiceProvider.GetRequiredService<WizardSession>();
-            await session.LoadOrStartAsync(cancellationToken);
-            context.Attach(session.State);
-            answers.ApplyTo(session.State, options.Totp);
-            if (!context.CheckSteps(session))
+            if (await context.PreviewAsync(answers, options.Totp, cancellationToken) is not { Preview: var preview })
             {
                 return CliExitCodes.InvalidAnswers;
             }
 
-            var preview = await session.PlanAllAsync(cancellationToken);
             if (preview.FirstOrDefault(p => p.Failure is not null) is { Failure: { } failure } failed)
             {
                 context.PrintFailure(failed.Step, failure);

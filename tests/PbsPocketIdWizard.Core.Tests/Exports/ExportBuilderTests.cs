@@ -73,7 +73,7 @@ public sealed class ExportBuilderTests
 
         Assert.Equal(
         [
-            """curl -fsS -X POST https://id.example.com/api/oidc/clients -H "X-API-Key: $POCKET_ID_API_KEY" -H 'Content-Type: application/json' -d '{"id":"3c2f9a","name":"Proxmox Backup Server","callbackURLs":["https://pbs.example.com:8007"],"logoutCallbackURLs":[],"isPublic":false,"pkceEnabled":false,"isGroupRestricted":false,"launchURL":"https://pbs.example.com:8007"}'""",
+            """curl -fsS -X POST https://id.example.com/api/oidc/clients -H "X-API-Key: $POCKET_ID_API_KEY" -H 'Content-Type: application/json' -d '{"id":"3c2f9a","name":"Proxmox Backup Server","callbackURLs":["https://pbs.example.com:8007"],"logoutCallbackURLs":[],"isPublic":false,"pkceEnabled":true,"isGroupRestricted":false,"launchURL":"https://pbs.example.com:8007"}'""",
             "curl -fsS -X POST https://id.example.com/api/oidc/clients/3c2f9a/secrets -H \"X-API-Key: $POCKET_ID_API_KEY\"",
         ], lines);
     }
