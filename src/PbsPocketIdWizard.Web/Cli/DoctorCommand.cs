@@ -13,7 +13,7 @@ internal sealed class DoctorCommand(EngineCommandContext context)
 
     public async Task<int> RunAsync(DoctorOptions options, CancellationToken cancellationToken)
     {
-        if (!context.TryLoadAnswers(options.AnswersPath, requireSecrets: true, out var answers))
+        if (await context.LoadAnswersAsync(options.AnswersPath, requireSecrets: true) is not { } answers)
         {
             return CliExitCodes.InvalidAnswers;
         }
