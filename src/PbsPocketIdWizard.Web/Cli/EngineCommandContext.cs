@@ -1,4 +1,5 @@
 using PbsPocketIdWizard.Core.Wizard;
+using PbsPocketIdWizard.Web.Persistence;
 
 namespace PbsPocketIdWizard.Web.Cli;
 
@@ -34,6 +35,9 @@ public sealed class EngineCommandContext
 
     /// <summary>--data-dir, else Wizard__DataDirectory, else the default.</summary>
     public string DataDirectory(string? dataDirectoryOption) => dataDirectoryOption ?? CliHost.DefaultDataDirectory(Console);
+
+    /// <summary>Whether runs were ever kept there; looking creates nothing (building the host would create the directory).</summary>
+    public static bool HasRuns(string dataDirectory) => File.Exists(Path.Combine(dataDirectory, SqliteWizardStore.DatabaseFileName));
 
     public ServiceProvider BuildServices(string? dataDirectory) => CliHost.Build(Console, dataDirectory, ConfigureServices);
 

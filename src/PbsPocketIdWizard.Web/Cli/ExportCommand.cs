@@ -1,6 +1,5 @@
 using PbsPocketIdWizard.Core.Exports;
 using PbsPocketIdWizard.Core.Wizard;
-using PbsPocketIdWizard.Web.Persistence;
 
 namespace PbsPocketIdWizard.Web.Cli;
 
@@ -17,7 +16,7 @@ internal sealed class ExportCommand(EngineCommandContext context)
         // The newest run that was not undone supplies what only a run knows (client id, issuer, journal); else answers alone.
         var state = new WizardState();
         var dataDirectory = context.DataDirectory(options.DataDirectory);
-        if (File.Exists(Path.Combine(dataDirectory, SqliteWizardStore.DatabaseFileName)))
+        if (EngineCommandContext.HasRuns(dataDirectory))
         {
             await using var services = context.BuildServices(dataDirectory);
             var runs = await services.GetRequiredService<IWizardStateStore>().ListAsync(cancellationToken);

@@ -1,5 +1,4 @@
 using PbsPocketIdWizard.Core.Wizard;
-using PbsPocketIdWizard.Web.Persistence;
 
 namespace PbsPocketIdWizard.Web.Cli;
 
@@ -11,7 +10,7 @@ internal sealed class StatusCommand(EngineCommandContext context)
     public async Task<int> RunAsync(StatusOptions options, CancellationToken cancellationToken)
     {
         var dataDirectory = context.DataDirectory(options.DataDirectory);
-        if (!File.Exists(Path.Combine(dataDirectory, SqliteWizardStore.DatabaseFileName)))
+        if (!EngineCommandContext.HasRuns(dataDirectory))
         {
             Out.WriteLine($"No runs yet in {Path.GetFullPath(dataDirectory)}.");
             return CliExitCodes.Done;

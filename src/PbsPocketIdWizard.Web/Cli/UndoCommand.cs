@@ -1,5 +1,4 @@
 using PbsPocketIdWizard.Core.Wizard;
-using PbsPocketIdWizard.Web.Persistence;
 
 namespace PbsPocketIdWizard.Web.Cli;
 
@@ -18,7 +17,7 @@ internal sealed class UndoCommand(EngineCommandContext context)
         }
 
         var dataDirectory = context.DataDirectory(options.DataDirectory);
-        if (!File.Exists(Path.Combine(dataDirectory, SqliteWizardStore.DatabaseFileName)))
+        if (!EngineCommandContext.HasRuns(dataDirectory))
         {
             Out.WriteLine($"Nothing to undo: no runs in {Path.GetFullPath(dataDirectory)}.");
             return CliExitCodes.Done;

@@ -7,15 +7,9 @@ namespace PbsPocketIdWizard.Web.Cli;
 /// <summary>An answers file that passed every check, ready to be copied into a run's inputs.</summary>
 public sealed class ValidAnswers
 {
-    internal ValidAnswers(AnswersFile file, Secret? apiKey, Secret? password, Secret? apiToken, string? logoPath, byte[]? logo)
-    {
-        File = file;
-        ApiKey = apiKey;
-        Password = password;
-        ApiToken = apiToken;
-        LogoPath = logoPath;
-        Logo = logo;
-    }
+    // Internal: only AnswersReader makes one, after its checks.
+    internal ValidAnswers(AnswersFile file, Secret? apiKey, Secret? password, Secret? apiToken, string? logoPath, byte[]? logo) =>
+        (File, ApiKey, Password, ApiToken, LogoPath, Logo) = (file, apiKey, password, apiToken, logoPath, logo);
 
     public AnswersFile File { get; }
 
