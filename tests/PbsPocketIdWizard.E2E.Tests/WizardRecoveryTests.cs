@@ -14,26 +14,24 @@ public sealed class WizardRecoveryTests : ChromiumPageTest
         var wizard = new WizardPage(Page);
         await wizard.OpenAsync(App.SignInLink);
         await wizard.ConnectBothServersAsync();
-        await wizard.ClickAsync("Plan");
-        await Assertions.Expect(wizard.PlanList).ToBeVisibleAsync(new() { Timeout = WizardPage.ActionTimeoutMs });
+        await wizard.ExpectPlanAsync();
 
         // The same switch the demo and the tests use: the simulator's own fault endpoint.
         using var http = new HttpClient();
         using var armed = await http.PostAsJsonAsync(new Uri(Demo.PocketIdUrl, "/_sim/faults"),
             new { method = "POST", path = "/api/oidc/clients", status = 500, count = 1 });
         armed.EnsureSuccessStatusCode();
-        await wizard.ClickAsync("Apply");
+        await wizard.PressPrimaryAsync("Create client");
 
         var failure = wizard.Alerts.Filter(new() { HasText = "Pocket ID" });
         await Assertions.Expect(failure.First).ToBeVisibleAsync(new() { Timeout = WizardPage.ActionTimeoutMs });
         await Assertions.Expect(failure.First).ToContainTextAsync("500");
         await Assertions.Expect(Page.Locator(".mud-stepper-nav").GetByText("Needs attention")).ToBeVisibleAsync();
         await wizard.ScreenshotAsync("08-failure-shown.png");
-        await wizard.ClickAsync("Retry");
+        await wizard.PressPrimaryAsync("Retry");
 
-        await wizard.ExpectStepDoneAsync();
+        await wizard.ExpectStepAsync("PBS realm");
         await Assertions.Expect(wizard.Alerts.Filter(new() { HasText = "500" })).ToHaveCountAsync(0);
-        await Assertions.Expect(wizard.Button("Next")).ToBeEnabledAsync();
     }
 
     [ChromiumFact]
@@ -54,21 +52,20 @@ public sealed class WizardRecoveryTests : ChromiumPageTest
     }
 
     [ChromiumFact]
-    public async Task Apply_AfterReloadOfAPlannedStep_PlansAgainAndApplies()
+    public async Task Reload_OfAPlannedStep_ShowsThePlanAgainAndCreates()
     {
         var wizard = new WizardPage(Page);
         await wizard.OpenAsync(App.SignInLink);
         await wizard.ConnectBothServersAsync();
-        await wizard.ClickAsync("Plan");
-        await Assertions.Expect(wizard.PlanList).ToBeVisibleAsync(new() { Timeout = WizardPage.ActionTimeoutMs });
+        await wizard.ExpectPlanAsync();
 
         await Page.ReloadAsync(); // the plan itself lives in memory only; the saved status stays Planned
         await wizard.WaitForCircuitAsync();
         await wizard.ExpectStepAsync("OIDC client");
-        await wizard.ClickAsync("Apply");
+        await wizard.ExpectPlanAsync();
+        await wizard.PressPrimaryAsync("Create client");
 
-        await wizard.ExpectStepDoneAsync();
-        await Assertions.Expect(wizard.Button("Next")).ToBeEnabledAsync();
+        await wizard.ExpectStepAsync("PBS realm");
     }
 
     [ChromiumFact]
@@ -91,19 +88,18 @@ public sealed class WizardRecoveryTests : ChromiumPageTest
         var wizard = new WizardPage(Page);
         await wizard.OpenAsync(App.SignInLink);
         await wizard.ConnectBothServersAsync();
-        await wizard.PlanAndApplyAsync();
-        await wizard.NextAsync("PBS realm");
-        await wizard.PlanAndApplyAsync();
-        await wizard.NextAsync("First sign-in");
+        await wizard.PressPrimaryAsync("Create client");
+        await wizard.ExpectStepAsync("PBS realm");
+        await wizard.PressPrimaryAsync("Create realm");
+        await wizard.ExpectStepAsync("First sign-in");
         await Page.GetByText("Or create a user ahead of their first sign-in").ClickAsync();
         await wizard.Field("User name (without the realm)").FillAsync("carol");
         await wizard.Field("User name (without the realm)").PressAsync("Tab");
         await wizard.ClickAsync("Add user");
-        await wizard.ClickAsync("Continue");
+        await wizard.PressPrimaryAsync("Continue");
         await wizard.ExpectStepAsync("Permissions");
-        await wizard.PlanAndApplyAsync();
-        await wizard.NextAsync("Summary");
-        await wizard.ClickAsync("Verify everything");
+        await wizard.PressPrimaryAsync("Grant permissions");
+        await wizard.ExpectStepAsync("Summary");
         await wizard.ExpectStepDoneAsync();
 
         await wizard.ClickAsync("Undo…");
@@ -115,11 +111,11 @@ public sealed class WizardRecoveryTests : ChromiumPageTest
         await confirm.GetByRole(AriaRole.Button, new() { Name = "Undo", Exact = true }).ClickAsync();
 
         await Assertions.Expect(Page.GetByText("Undone: everything this run created was removed")).ToBeVisibleAsync(new() { Timeout = WizardPage.ActionTimeoutMs });
-        await wizard.ClickAsync("Start a new run");
+        await wizard.PressPrimaryAsync("Start a new run");
         await wizard.ExpectStepAsync("Pocket ID");
         await Assertions.Expect(Page.GetByText("Undone: everything this run created was removed")).ToHaveCountAsync(0);
-        await wizard.ClickAsync("Test connection"); // the new run is pre-filled again
-        await wizard.ExpectStepDoneAsync();
+        await wizard.PressPrimaryAsync("Connect"); // the new run is pre-filled again
+        await wizard.ExpectStepAsync("Proxmox Backup Server");
     }
 
     private DemoEnvironment Demo =>

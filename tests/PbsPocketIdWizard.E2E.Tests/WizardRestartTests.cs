@@ -30,15 +30,14 @@ public sealed class WizardRestartTests : ChromiumPageTest
 
         await wizard.Field("API key").FillAsync(servers.PocketIdApiKey);
         await wizard.Field("API key").PressAsync("Tab");
-        await wizard.ClickAsync("Test connection");
-        await wizard.ExpectStepDoneAsync();
-        await wizard.NextAsync("Proxmox Backup Server");
+        await wizard.PressPrimaryAsync("Connect");
+        await wizard.ExpectStepAsync("Proxmox Backup Server");
         await wizard.Field("Password").FillAsync(servers.PbsRootPassword);
         await wizard.Field("Password").PressAsync("Tab");
-        await wizard.ClickAsync("Test connection");
-        await wizard.TrustDialog.GetByRole(AriaRole.Button, new() { Name = "Trust", Exact = true }).ClickAsync(new() { Timeout = WizardPage.ActionTimeoutMs });
-        await wizard.ExpectStepDoneAsync();
-        await wizard.NextAsync("OIDC client");
+        await wizard.PressPrimaryAsync("Connect");
+        await Assertions.Expect(wizard.TrustDialog).ToBeVisibleAsync(new() { Timeout = WizardPage.ActionTimeoutMs });
+        await wizard.PressPrimaryAsync("Trust");
+        await wizard.ExpectStepAsync("OIDC client");
         await Page.GotoAsync("about:blank"); // closes the circuit, so the host stops without waiting for it
         await first.StopAsync();
 
@@ -50,7 +49,7 @@ public sealed class WizardRestartTests : ChromiumPageTest
         await wizard.ClickAsync("Back");
         await wizard.ExpectStepAsync("Proxmox Backup Server");
         await Assertions.Expect(Page.GetByText("Saved (hidden). Type a new value to replace it.")).ToBeVisibleAsync();
-        await wizard.ClickAsync("Test connection");
+        await wizard.ClickAsync("Test again");
         await wizard.ExpectStepDoneAsync(); // the saved password and the pinned fingerprint still work
         await Page.GotoAsync("about:blank");
     }
@@ -61,8 +60,8 @@ public sealed class WizardRestartTests : ChromiumPageTest
         var first = await WizardAppFixture.StartAsync();
         var wizard = new WizardPage(Page);
         await wizard.OpenAsync(first.SignInLink);
-        await wizard.ClickAsync("Test connection");
-        await wizard.ExpectStepDoneAsync();
+        await wizard.PressPrimaryAsync("Connect");
+        await wizard.ExpectStepAsync("Proxmox Backup Server");
         await Page.GotoAsync("about:blank");
         await first.StopAsync();
 

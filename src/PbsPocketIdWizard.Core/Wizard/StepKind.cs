@@ -6,7 +6,7 @@ public enum StepKind
     /// <summary>Only checks a connection (reads, changes nothing): validate → verify; the preview may run it to the end.</summary>
     Connection,
 
-    /// <summary>Changes a server: Plan, then Apply (which also verifies), then Test again at will.</summary>
+    /// <summary>Changes a server: planned as the step opens (read-only); the web's one press applies, verifies and moves on.</summary>
     Change,
 
     /// <summary>The sign-in pause: the view drives it and continues when users are picked.</summary>

@@ -17,7 +17,8 @@ public sealed class WizardPage(IPage page)
 
     public ILocator DemoBanner => Page.GetByText("Demo mode — built-in simulators");
 
-    public ILocator StepHeading => Page.GetByRole(AriaRole.Heading, new() { Level = 2 });
+    /// <summary>The open step's title (a dialog's title is a level-2 heading too).</summary>
+    public ILocator StepHeading => Page.Locator("form.step-frame").GetByRole(AriaRole.Heading, new() { Level = 2 });
 
     public ILocator Button(string name) => Page.GetByRole(AriaRole.Button, new() { Name = name, Exact = true });
 
@@ -49,7 +50,7 @@ public sealed class WizardPage(IPage page)
     public async Task ExpectStepAsync(string title) =>
         await Assertions.Expect(StepHeading).ToHaveTextAsync(title, new() { Timeout = ActionTimeoutMs });
 
-    /// <summary>The step verified: its success message is shown and Next (or Finish) became available.</summary>
+    /// <summary>The step verified: its success message is shown.</summary>
     public async Task ExpectStepDoneAsync() =>
         await Assertions.Expect(Page.Locator(".step-frame .mud-alert-text-success, .step-frame .mud-alert-filled-success, .step-frame .mud-alert-outlined-success").First)
             .ToBeVisibleAsync(new() { Timeout = ActionTimeoutMs });
@@ -60,32 +61,102 @@ public sealed class WizardPage(IPage page)
         await Button(button).ClickAsync();
     }
 
-    public async Task NextAsync(string nextTitle)
+    /// <summary>How many times the admin pressed a primary button (or the PBS link) through <see cref="PressPrimaryAsync"/>.</summary>
+    public int PrimaryClicks { get; private set; }
+
+    /// <summary>
+    /// The filled (primary) buttons and links the admin can press now: the open dialog's when there is one, since a
+    /// dialog covers the page.
+    /// </summary>
+    public async Task<ILocator> EnabledPrimariesAsync()
     {
-        await ClickAsync("Next");
-        await ExpectStepAsync(nextTitle);
+        var dialog = Page.Locator(".mud-dialog");
+        var scope = await dialog.CountAsync() > 0 ? dialog : Page.Locator("body");
+        return scope.Locator(".mud-button-filled:visible:not([disabled])");
     }
 
-    /// <summary>Plan, wait for the plan list, Apply (which verifies), wait until done.</summary>
-    public async Task PlanAndApplyAsync()
+    /// <summary>Asserts the screen has exactly one enabled primary button, named <paramref name="label"/>, and presses it.</summary>
+    public async Task PressPrimaryAsync(string label)
     {
-        await ClickAsync("Plan");
-        await Assertions.Expect(PlanList.Or(Page.GetByText("Nothing to change."))).ToBeVisibleAsync(new() { Timeout = ActionTimeoutMs });
-        await ClickAsync("Apply");
-        await ExpectStepDoneAsync();
+        var primaries = await EnabledPrimariesAsync();
+        await Assertions.Expect(primaries).ToHaveTextAsync([label], new() { Timeout = ActionTimeoutMs });
+        PrimaryClicks++;
+        await primaries.ClickAsync();
     }
 
-    /// <summary>Steps 1 and 2 with the PBS certificate trusted, ending on the OIDC client step.</summary>
+    /// <summary>Steps 1 and 2 with the PBS certificate trusted (Connect, Trust, Connect), ending on the OIDC client step.</summary>
     public async Task ConnectBothServersAsync()
     {
-        await ClickAsync("Test connection");
-        await ExpectStepDoneAsync();
-        await NextAsync("Proxmox Backup Server");
-        await ClickAsync("Test connection");
+        await PressPrimaryAsync("Connect");
+        await ExpectStepAsync("Proxmox Backup Server");
+        await PressPrimaryAsync("Connect");
         await Assertions.Expect(TrustDialog).ToBeVisibleAsync(new() { Timeout = ActionTimeoutMs });
-        await TrustDialog.GetByRole(AriaRole.Button, new() { Name = "Trust", Exact = true }).ClickAsync();
-        await ExpectStepDoneAsync();
-        await NextAsync("OIDC client");
+        await PressPrimaryAsync("Trust");
+        await ExpectStepAsync("OIDC client");
+    }
+
+    /// <summary>A change step's plan is on screen (it is made as the step opens).</summary>
+    public async Task ExpectPlanAsync() =>
+        await Assertions.Expect(PlanList.Or(Page.GetByText("Nothing to change."))).ToBeVisibleAsync(new() { Timeout = ActionTimeoutMs });
+
+    /// <summary>
+    /// The whole demo setup, pressing only each screen's one primary button (and the PBS link at the pause, with a real
+    /// OpenID sign-in in the tab it opens). <paramref name="atEachScreen"/> sees every screen once it has settled:
+    /// its name (the screenshot's file name, without .png) and its page (the wizard, or PBS's tab).
+    /// </summary>
+    public async Task WalkDemoSetupAsync(Func<string, IPage, Task> atEachScreen)
+    {
+        await ExpectStepAsync("Pocket ID");
+        await atEachScreen("01-pocket-id", Page);
+        await PressPrimaryAsync("Connect");
+
+        await ExpectStepAsync("Proxmox Backup Server");
+        await atEachScreen("02-pbs", Page);
+        await PressPrimaryAsync("Connect");
+        await Assertions.Expect(TrustDialog).ToBeVisibleAsync(new() { Timeout = ActionTimeoutMs });
+        await Assertions.Expect(TrustDialog).ToContainTextAsync("Show Fingerprint");
+        await atEachScreen("02-pbs-trust-certificate", Page);
+        await PressPrimaryAsync("Trust");
+
+        await ExpectStepAsync("OIDC client");
+        await Assertions.Expect(Page.Locator("code.callback-url")).ToHaveTextAsync(new Regex(@"^https://127\.0\.0\.1:\d+$"));
+        await ExpectPlanAsync();
+        await atEachScreen("03-oidc-client", Page);
+        await PressPrimaryAsync("Create client");
+
+        await ExpectStepAsync("PBS realm");
+        await Assertions.Expect(Page.Locator("code.preview-userid")).ToHaveTextAsync("alice@PocketID", new() { Timeout = ActionTimeoutMs });
+        await ExpectPlanAsync();
+        await atEachScreen("04-pbs-realm", Page);
+        await PressPrimaryAsync("Create realm");
+
+        await ExpectStepAsync("First sign-in");
+        await atEachScreen("05-first-sign-in-waiting", Page);
+        var popup = await Page.RunAndWaitForPopupAsync(() => PressPrimaryAsync("Open PBS sign-in"));
+        var pbs = new PbsSignInPage(popup);
+        await pbs.SignInWithPocketIdAsync("PocketID", "alice");
+        await Assertions.Expect(pbs.Status).ToHaveTextAsync("Signed in as alice@PocketID", new() { Timeout = ActionTimeoutMs });
+        await atEachScreen("05-pbs-signed-in", popup);
+        await popup.CloseAsync();
+        await Assertions.Expect(UserCheckbox("alice@PocketID")).ToBeVisibleAsync(new() { Timeout = ActionTimeoutMs });
+        await Assertions.Expect(UserCheckbox("alice@PocketID")).ToBeCheckedAsync(); // the first user is pre-selected
+        await atEachScreen("05-first-sign-in", Page);
+        await PressPrimaryAsync("Continue");
+
+        await ExpectStepAsync("Permissions");
+        await Assertions.Expect(Page.GetByText("alice@PocketID").First).ToBeVisibleAsync();
+        await ExpectPlanAsync();
+        await atEachScreen("06-permissions", Page);
+        await PressPrimaryAsync("Grant permissions");
+
+        await ExpectStepAsync("Summary");
+        var checklist = Page.GetByRole(AriaRole.List, new() { Name = "Verification checklist" });
+        await Assertions.Expect(checklist).ToBeVisibleAsync(new() { Timeout = ActionTimeoutMs });
+        await Assertions.Expect(checklist).Not.ToContainTextAsync("Failed:");
+        await atEachScreen("07-summary", Page);
+        await PressPrimaryAsync("Finish");
+        await Assertions.Expect(Page.GetByText("This run is finished")).ToBeVisibleAsync(new() { Timeout = ActionTimeoutMs });
+        await atEachScreen("07-finished", Page);
     }
 
     /// <summary>Picks a Pocket ID group in the OIDC client's (multi-select) group restriction.</summary>

@@ -16,6 +16,6 @@ public static class AxeScan
 
         var serious = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
         Assert.True(serious.Count == 0, $"{where}: " + string.Join(Environment.NewLine, serious.Select(v =>
-            $"{v.Impact} {v.Id}: {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Target?.ToString()))}")));
+            $"{v.Impact} {v.Id}: {v.Help} at {string.Join("; ", v.Nodes.Select(n => $"{n.Target} ({string.Join(" ", n.Any.Select(c => c.Message))})"))}")));
     }
 }

@@ -9,7 +9,7 @@ namespace PbsPocketIdWizard.Web.Tests.Components;
 public sealed class FirstSignInStepViewTests : WizardBunitContext
 {
     [Fact]
-    public async Task Render_ShowsThePbsSignInLinkInANewTabAndWhatToClick()
+    public async Task Render_BeforeASignIn_ThePrimaryActionIsThePbsSignInLinkInANewTab()
     {
         await StartAtAsync(WizardStepId.FirstSignIn, s => s.Pbs.Url = "https://pbs.example.com");
 
@@ -19,12 +19,12 @@ public sealed class FirstSignInStepViewTests : WizardBunitContext
         Assert.Equal("https://pbs.example.com:8007", link.GetAttribute("href"));
         Assert.Equal("_blank", link.GetAttribute("target"));
         Assert.Contains("Login (OpenID redirect)", cut.Markup, StringComparison.Ordinal);
-        Assert.True(Button(cut, "Continue").HasAttribute("disabled"));
-        Assert.DoesNotContain(cut.FindAll("button"), b => b.TextContent.Trim() == "Next");
+        Assert.Contains("mud-button-filled", link.GetAttribute("class"), StringComparison.Ordinal); // the one primary action before a sign-in
+        Assert.DoesNotContain(cut.FindAll("button"), b => b.TextContent.Trim() is "Next" or "Continue");
     }
 
     [Fact]
-    public async Task PreselectNewUser_FirstUserDetected_IsPickedAndContinueIsEnabled()
+    public async Task PreselectNewUser_FirstUserDetected_IsPickedAndContinueBecomesThePrimaryAction()
     {
         await StartAtAsync(WizardStepId.FirstSignIn, s => s.Pbs.Url = "https://pbs.example.com");
         var cut = RenderWithProviders<FirstSignInStepView>();
@@ -34,6 +34,8 @@ public sealed class FirstSignInStepViewTests : WizardBunitContext
 
         Assert.Equal(["alice@PocketID"], Session.State.FirstSignIn.SelectedUsers);
         Assert.False(Button(cut, "Continue").HasAttribute("disabled"));
+        Assert.Contains("mud-button-filled", Button(cut, "Continue").GetAttribute("class"), StringComparison.Ordinal);
+        Assert.Contains("mud-button-outlined", cut.Find("a.pbs-signin-link").GetAttribute("class"), StringComparison.Ordinal);
     }
 
     [Fact]

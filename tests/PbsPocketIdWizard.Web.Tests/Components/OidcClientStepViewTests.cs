@@ -20,24 +20,25 @@ public sealed class OidcClientStepViewTests : WizardBunitContext
     }
 
     [Fact]
-    public async Task PlanThenApply_ShowsThePlanChipsAndReachesTheSession()
+    public async Task Open_ShowsThePlanAndThePrimaryButtonCreatesVerifiesAndMovesOn()
     {
         await StartAtAsync(WizardStepId.OidcClient, s => s.Pbs.Url = "https://pbs.example.com:8007");
         var step = Steps[WizardStepId.OidcClient];
         step.Changes.Add(new PlannedChange(ChangeKind.Create, "Pocket ID OIDC client", "Proxmox Backup Server, callback https://pbs.example.com:8007"));
         step.Changes.Add(new PlannedChange(ChangeKind.NoChange, "Pocket ID group restriction", "none"));
         var cut = RenderWithProviders<OidcClientStepView>();
-        Assert.True(Button(cut, "Apply").HasAttribute("disabled"));
 
-        await Button(cut, "Plan").ClickAsync(new());
         cut.WaitForAssertion(() => Assert.Contains("Planned changes", cut.Markup, StringComparison.Ordinal));
         var chips = cut.FindAll(".plan-list .mud-chip").Select(c => c.TextContent.Trim()).ToList();
-        await Button(cut, "Apply").ClickAsync(new());
+        Assert.Equal(0, step.ApplyCount);
+        await PressPrimaryAsync(cut, "Create client");
 
         Assert.Equal(["Create", "No change"], chips);
         cut.WaitForAssertion(() => Assert.Equal(StepStatus.Verified, Session.StatusOf(WizardStepId.OidcClient)));
+        Assert.Equal(1, step.PlanCount);
         Assert.Equal(1, step.ApplyCount);
         Assert.Equal(1, step.VerifyCount);
+        Assert.Equal(WizardStepId.PbsRealm, Session.State.CurrentStep);
     }
 
     [Fact]
@@ -46,9 +47,8 @@ public sealed class OidcClientStepViewTests : WizardBunitContext
         await StartAtAsync(WizardStepId.OidcClient, s => s.Pbs.Url = "https://pbs.example.com:8007");
         Steps[WizardStepId.OidcClient].Changes.Add(new PlannedChange(ChangeKind.Create, "Pocket ID OIDC client", "Proxmox Backup Server"));
         var cut = RenderWithProviders<OidcClientStepView>();
-        await Button(cut, "Plan").ClickAsync(new());
 
-        await Button(cut, "Apply").ClickAsync(new());
+        await PressPrimaryAsync(cut, "Create client");
 
         cut.WaitForAssertion(() => Assert.Equal(StepStatus.Verified, Session.StatusOf(WizardStepId.OidcClient)));
         Assert.Equal("Applied", cut.Find(".plan-view h3").TextContent.Trim());
@@ -64,8 +64,7 @@ public sealed class OidcClientStepViewTests : WizardBunitContext
         Steps[WizardStepId.OidcClient].ApplyOutcome = StepOutcome.Failure(new FieldError(nameof(OidcClientInput.Name), "Pocket ID already has a client with this name."));
         var cut = RenderWithProviders<OidcClientStepView>();
 
-        await Button(cut, "Plan").ClickAsync(new());
-        await Button(cut, "Apply").ClickAsync(new());
+        await PressPrimaryAsync(cut, "Next");
 
         cut.WaitForAssertion(() => Assert.Contains("already has a client", cut.Find(".mud-input-control.mud-input-error").TextContent, StringComparison.Ordinal));
     }

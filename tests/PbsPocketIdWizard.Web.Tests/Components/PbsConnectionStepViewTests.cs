@@ -28,20 +28,20 @@ public sealed class PbsConnectionStepViewTests : WizardBunitContext
     }
 
     [Fact]
-    public async Task TestConnection_WhenPbsAsksForTotp_ShowsTheTotpFieldWithTheMessage()
+    public async Task Connect_WhenPbsAsksForTotp_ShowsTheTotpFieldWithTheMessage()
     {
         await StartAtAsync(WizardStepId.PbsConnection, s => s.Pbs.Url = "https://pbs.example.com");
         Steps[WizardStepId.PbsConnection].VerifyOutcome = StepOutcome.Failure(new FieldError(nameof(PbsConnectionInput.TotpCode), "PBS asks for a TOTP code for root@pam."));
         var cut = RenderWithProviders<PbsConnectionStepView>();
 
-        await Button(cut, "Test connection").ClickAsync(new());
+        await PressPrimaryAsync(cut, "Connect");
 
         cut.WaitForAssertion(() => Assert.Single(cut.FindAll("input[autocomplete=one-time-code]")));
         Assert.Contains("PBS asks for a TOTP code", cut.Markup, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task TestConnection_WithUntrustedCertificate_AsksAndTrustPinsTheFingerprintAndRetests()
+    public async Task Connect_WithUntrustedCertificate_AsksAndTrustPinsTheFingerprintRetestsAndMovesOn()
     {
         await StartAtAsync(WizardStepId.PbsConnection, s => s.Pbs.Url = "https://pbs.example.com");
         var step = Steps[WizardStepId.PbsConnection];
@@ -49,7 +49,7 @@ public sealed class PbsConnectionStepViewTests : WizardBunitContext
         step.OnVerify = s => s.Results.PbsPresentedFingerprint = Presented;
         var cut = RenderWithProviders<PbsConnectionStepView>();
 
-        await Button(cut, "Test connection").ClickAsync(new());
+        await PressPrimaryAsync(cut, "Connect");
         DialogProvider.WaitForAssertion(() => Assert.Contains(Presented, DialogProvider.Markup, StringComparison.Ordinal));
         Assert.Contains("Show Fingerprint", DialogProvider.Markup, StringComparison.Ordinal);
         step.VerifyOutcome = StepOutcome.Success("Connected to PBS 4.0.");
@@ -59,6 +59,7 @@ public sealed class PbsConnectionStepViewTests : WizardBunitContext
         cut.WaitForAssertion(() => Assert.Equal(StepStatus.Verified, Session.StatusOf(WizardStepId.PbsConnection)));
         Assert.Equal(Presented, Session.State.Pbs.Fingerprint);
         Assert.Equal(2, step.VerifyCount);
+        Assert.Equal(WizardStepId.OidcClient, Session.State.CurrentStep);
     }
 
     [Fact]
@@ -70,7 +71,7 @@ public sealed class PbsConnectionStepViewTests : WizardBunitContext
         step.OnVerify = s => s.Results.PbsPresentedFingerprint = Presented;
         var cut = RenderWithProviders<PbsConnectionStepView>();
 
-        await Button(cut, "Test connection").ClickAsync(new());
+        await PressPrimaryAsync(cut, "Connect");
         DialogProvider.WaitForAssertion(() => Assert.Contains("Trust this PBS certificate?", DialogProvider.Markup, StringComparison.Ordinal));
         await Button(DialogProvider, "Cancel").ClickAsync(new());
 

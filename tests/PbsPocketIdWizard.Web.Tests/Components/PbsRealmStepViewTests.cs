@@ -37,24 +37,25 @@ public sealed class PbsRealmStepViewTests : WizardBunitContext
         Steps[WizardStepId.PbsRealm].OnVerify = s => s.Results.RealmAuthUrlCheck = "PBS reached http://id.example.com and got an authorization URL.";
         var cut = RenderWithProviders<PbsRealmStepView>();
 
-        await Button(cut, "Plan").ClickAsync(new());
-        await Button(cut, "Apply").ClickAsync(new());
+        await PressPrimaryAsync(cut, "Next"); // nothing to change: still applied (recorded) and verified
 
         cut.WaitForAssertion(() => Assert.Contains("auth-url check", cut.Markup, StringComparison.Ordinal));
         Assert.Contains("got an authorization URL", cut.Markup, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task ChooseEmailClaim_StoresItAndInvalidatesThePlan()
+    public async Task ChooseEmailClaim_StoresItAndShowsANewPlan()
     {
         await StartAtAsync(WizardStepId.PbsRealm);
         var cut = RenderWithProviders<PbsRealmStepView>();
-        await Button(cut, "Plan").ClickAsync(new());
-        Assert.Equal(StepStatus.Planned, Session.StatusOf(WizardStepId.PbsRealm));
+        cut.WaitForAssertion(() => Assert.Equal(StepStatus.Planned, Session.StatusOf(WizardStepId.PbsRealm)));
+        var before = Session.State.PlanFingerprints[WizardStepId.PbsRealm];
 
         await cut.FindAll("input[type=radio]")[1].ClickAsync(new()); // username, email, subject
 
         cut.WaitForAssertion(() => Assert.Equal("email", Session.State.Realm.UsernameClaim));
-        Assert.Equal(StepStatus.Ready, Session.StatusOf(WizardStepId.PbsRealm));
+        cut.WaitForAssertion(() => Assert.Equal(2, Steps[WizardStepId.PbsRealm].PlanCount));
+        Assert.Equal(StepStatus.Planned, Session.StatusOf(WizardStepId.PbsRealm));
+        Assert.NotEqual(before, Session.State.PlanFingerprints[WizardStepId.PbsRealm]);
     }
 }

@@ -34,8 +34,7 @@ public sealed class PermissionsStepViewTests : WizardBunitContext
         Steps[WizardStepId.Permissions].ApplyOutcome = StepOutcome.Failure(new FieldError("Grants[0].Path", "PBS has no datastore 'nope'."));
         var cut = RenderWithProviders<PermissionsStepView>();
 
-        await Button(cut, "Plan").ClickAsync(new());
-        await Button(cut, "Apply").ClickAsync(new());
+        await PressPrimaryAsync(cut, "Next");
 
         cut.WaitForAssertion(() => Assert.Contains("no datastore 'nope'", cut.Find(".mud-input-control.mud-input-error").TextContent, StringComparison.Ordinal));
     }

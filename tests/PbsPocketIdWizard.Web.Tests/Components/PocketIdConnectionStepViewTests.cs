@@ -26,13 +26,13 @@ public sealed class PocketIdConnectionStepViewTests : WizardBunitContext
     }
 
     [Fact]
-    public async Task TestConnection_WithFieldError_ShowsTheMessageAtTheUrlField()
+    public async Task Connect_WithFieldError_ShowsTheMessageAtTheUrlField()
     {
         await StartAtAsync(WizardStepId.PocketIdConnection);
         Steps[WizardStepId.PocketIdConnection].ValidationErrors.Add(new FieldError(nameof(PocketIdConnectionInput.Url), "Enter Pocket ID's address, e.g. https://id.example.com."));
         var cut = RenderWithProviders<PocketIdConnectionStepView>();
 
-        await Button(cut, "Test connection").ClickAsync(new());
+        await PressPrimaryAsync(cut, "Connect");
 
         cut.WaitForAssertion(() =>
         {
@@ -43,7 +43,7 @@ public sealed class PocketIdConnectionStepViewTests : WizardBunitContext
     }
 
     [Fact]
-    public async Task TestConnection_WhenVerified_ShowsWhatPocketIdReportedAndEnablesNext()
+    public async Task Connect_WhenVerified_ShowsWhatPocketIdReportedAndMovesOn()
     {
         await StartAtAsync(WizardStepId.PocketIdConnection);
         Steps[WizardStepId.PocketIdConnection].OnVerify = s =>
@@ -54,16 +54,16 @@ public sealed class PocketIdConnectionStepViewTests : WizardBunitContext
         };
         var cut = RenderWithProviders<PocketIdConnectionStepView>();
 
-        await Button(cut, "Test connection").ClickAsync(new());
+        await PressPrimaryAsync(cut, "Connect");
 
         cut.WaitForAssertion(() => Assert.Contains("2.13.0", cut.Markup, StringComparison.Ordinal));
         Assert.Contains("https://id.example.com", cut.Find("table").TextContent, StringComparison.Ordinal);
         Assert.Equal(1, Steps[WizardStepId.PocketIdConnection].VerifyCount);
-        Assert.False(Button(cut, "Next").HasAttribute("disabled"));
+        Assert.Equal(WizardStepId.PbsConnection, Session.State.CurrentStep);
     }
 
     [Fact]
-    public async Task EditUrl_AfterVerified_DropsTheStepBackToReady()
+    public async Task EditUrl_AfterVerified_DropsTheStepBackToReadyAndConnectIsPrimaryAgain()
     {
         await StartAtAsync(WizardStepId.PocketIdConnection, s => s.PocketId.Url = "https://id.example.com");
         await Session.RunCurrentStepAsync(CancellationToken.None);
@@ -73,6 +73,6 @@ public sealed class PocketIdConnectionStepViewTests : WizardBunitContext
 
         cut.WaitForAssertion(() => Assert.Equal(StepStatus.Ready, Session.StatusOf(WizardStepId.PocketIdConnection)));
         Assert.Equal("https://other.example.com", Session.State.PocketId.Url);
-        Assert.True(Button(cut, "Next").HasAttribute("disabled"));
+        Assert.Equal("Connect", cut.Find("button.step-primary").TextContent.Trim());
     }
 }

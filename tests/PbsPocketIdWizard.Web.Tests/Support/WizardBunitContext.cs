@@ -1,3 +1,5 @@
+using Bunit;
+using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -54,6 +56,18 @@ public abstract class WizardBunitContext : MudBunitContext
             await Session.RunCurrentStepAsync(CancellationToken.None);
             Assert.True(Session.MoveNext(), $"could not move past {step.Id}");
         }
+    }
+
+    /// <summary>
+    /// Presses the step's one filled button after checking what it says: submits the step's form, exactly what a click
+    /// on it or Enter in a field does.
+    /// </summary>
+    protected static async Task PressPrimaryAsync<T>(IRenderedComponent<T> cut, string label)
+        where T : IComponent
+    {
+        cut.WaitForAssertion(() => Assert.Equal(label, cut.Find("button.step-primary").TextContent.Trim()));
+        Assert.False(cut.Find("button.step-primary").HasAttribute("disabled"), $"'{label}' is disabled");
+        await cut.Find("form.step-frame").SubmitAsync();
     }
 
     private static string TitleOf(WizardStepId id) => id switch

@@ -87,11 +87,37 @@ public sealed class WizardViewModel(WizardSession session, WizardPrefill prefill
         return errors.Where(e => string.IsNullOrEmpty(e.Field) || !shownFields.Contains(e.Field, StringComparer.OrdinalIgnoreCase)).ToList();
     }
 
-    /// <summary>After the admin edits a step's inputs: stale plans drop back to Ready, and the edit is saved.</summary>
+    /// <summary>
+    /// After the admin edits a step's inputs: stale plans drop back to Ready and the edit is saved; a change step that
+    /// is open shows its new plan straight away (read-only), so the primary button always names what it will do.
+    /// </summary>
     public async Task InputsChangedAsync(WizardStepId id)
     {
         session.NotifyInputsChanged(id);
         await RunAsync(() => session.FlushAsync(_circuit.Token));
+        await PlanOnOpenAsync(id);
+    }
+
+    /// <summary>A change step shows its plan as soon as it opens: planned here unless it already holds a current one
+    /// (or failed, when the admin first sees why). Only reads.</summary>
+    public async Task PlanOnOpenAsync(WizardStepId id)
+    {
+        var status = session.StatusOf(id);
+        var needsPlan = status is StepStatus.NotStarted or StepStatus.Ready || (status == StepStatus.Planned && session.PlanOf(id) is null);
+        if (KindOf(id) == StepKind.Change && session.CurrentStep.Id == id && needsPlan && !session.IsBusy)
+        {
+            await RunAsync(async () =>
+            {
+                try
+                {
+                    await session.PlanAsync(_circuit.Token);
+                }
+                catch (InvalidOperationException) when (session.IsBusy)
+                {
+                    // Another action of this step started first (e.g. its own re-plan); its result re-renders the plan.
+                }
+            });
+        }
     }
 
     public Task PlanAsync() => RunAsync(() => session.PlanAsync(_circuit.Token));
@@ -100,19 +126,29 @@ public sealed class WizardViewModel(WizardSession session, WizardPrefill prefill
     public bool CanApply(WizardStepId id) => session.StatusOf(id) == StepStatus.Planned
         || (session.StatusOf(id) == StepStatus.Failed && session.State.PlanFingerprints.ContainsKey(id));
 
-    /// <summary>Apply, and verify straight after a successful apply (the admin sees one result). The session plans
-    /// again first when it holds no plan (after a failure or a page reload): Apply is idempotent, so a retry finds what
-    /// the failed attempt already made.</summary>
-    public Task ApplyAsync() => RunAsync(async () =>
+    /// <summary>The change steps' primary button: apply, verify straight after, and move on when both passed. The
+    /// session plans again first when it holds no plan (after a failure or a page reload): apply is idempotent, so a
+    /// retry finds what the failed attempt already made.</summary>
+    public Task ApplyAndContinueAsync() => RunAsync(async () =>
     {
         var applied = await session.ApplyAsync(_circuit.Token);
-        if (applied.Succeeded)
+        if (applied.Succeeded && (await session.VerifyAsync(_circuit.Token)).Succeeded)
         {
-            await session.VerifyAsync(_circuit.Token);
+            session.MoveNext();
         }
     });
 
-    /// <summary>Connection steps and the pause: validate, plan, apply, verify in one go. Change steps: re-verify.</summary>
+    /// <summary>Applied but not verified yet (the check failed earlier): check again and move on when it passes.</summary>
+    public Task VerifyAndContinueAsync() => RunAsync(async () =>
+    {
+        if ((await session.VerifyAsync(_circuit.Token)).Succeeded)
+        {
+            session.MoveNext();
+        }
+    });
+
+    /// <summary>"Test again" / "Check again": connection steps and the pause run validate, plan, apply, verify in one
+    /// go; change steps re-verify what was applied. Never moves on.</summary>
     public Task TestAsync() => RunAsync(async () =>
     {
         var id = session.CurrentStep.Id;
@@ -126,7 +162,7 @@ public sealed class WizardViewModel(WizardSession session, WizardPrefill prefill
         }
     });
 
-    /// <summary>Runs the current step to the end and, when it verified, moves on.</summary>
+    /// <summary>Runs the current step to the end and, when it verified, moves on (Connect, Continue).</summary>
     public Task RunAndContinueAsync() => RunAsync(async () =>
     {
         var outcome = await session.RunCurrentStepAsync(_circuit.Token);
@@ -177,12 +213,13 @@ public sealed class WizardViewModel(WizardSession session, WizardPrefill prefill
             ? presented
             : null;
 
-    /// <summary>Trusts the presented fingerprint (pins it) and tests the connection again.</summary>
+    /// <summary>Trusts the presented fingerprint (pins it), connects again and moves on when that passes: the trust
+    /// dialog's button finishes what "Connect" started.</summary>
     public async Task TrustPbsFingerprintAsync(string fingerprint)
     {
         State.Pbs.Fingerprint = fingerprint;
         await InputsChangedAsync(WizardStepId.PbsConnection);
-        await TestAsync();
+        await RunAndContinueAsync();
     }
 
     /// <summary>What undo would remove, newest first, for the confirmation dialog.</summary>
