@@ -8,17 +8,18 @@ namespace PbsPocketIdWizard.Simulators.Tls;
 public static class SelfSignedCertificate
 {
     /// <summary>
-    /// RSA, SHA-256, serverAuth, not a CA; SAN IP 127.0.0.1, IP ::1, DNS localhost plus the common name.
-    /// Real PBS uses RSA 4096; the default here is 2048 so that test start-up stays fast.
+    /// ECDSA P-256, SHA-256, serverAuth, not a CA; SAN IP 127.0.0.1, IP ::1, DNS localhost plus the common name.
+    /// Real PBS uses RSA 4096. The wizard only pins the certificate's SHA-256, which does not depend on the key type,
+    /// and an EC key is made in about a millisecond where an RSA key takes a noticeable part of demo mode's start.
     /// </summary>
-    public static X509Certificate2 Create(string commonName, int keySize = 2048, IEnumerable<string>? extraDnsNames = null, TimeProvider? time = null)
+    public static X509Certificate2 Create(string commonName, IEnumerable<string>? extraDnsNames = null, TimeProvider? time = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(commonName);
         var now = (time ?? TimeProvider.System).GetUtcNow();
-        using var rsa = RSA.Create(keySize);
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var subject = new X500DistinguishedName(
             $"CN={commonName}, OU={Guid.NewGuid().ToString("N").ToUpperInvariant()}, O=Proxmox Backup Server");
-        var request = new CertificateRequest(subject, rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
 
         var san = new SubjectAlternativeNameBuilder();
         san.AddIpAddress(IPAddress.Loopback);
@@ -42,8 +43,7 @@ public static class SelfSignedCertificate
 
         request.CertificateExtensions.Add(san.Build());
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(
-            X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, false));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, false)); // EC keys only sign
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
             [new Oid("1.3.6.1.5.5.7.3.1", "Server Authentication")], false));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
