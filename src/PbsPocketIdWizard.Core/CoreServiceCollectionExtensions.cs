@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using PbsPocketIdWizard.Core.Http;
-using PbsPocketIdWizard.Core.Pbs;
 using PbsPocketIdWizard.Core.PocketId;
 using PbsPocketIdWizard.Core.Steps;
 using PbsPocketIdWizard.Core.Wizard;
@@ -25,20 +24,13 @@ public static class CoreServiceCollectionExtensions
         }
 
         // Flurl enforces WizardHttpOptions.RequestTimeout per call; the HttpClient's own 100 s limit is switched off so
-        // the two do not race. Writes are never retried automatically (no resilience handler on these clients).
-        services.AddHttpClient(PbsClient.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(sp =>
-                sp.GetRequiredService<IOptions<WizardHttpOptions>>().Value.PbsPrimaryHandler?.Invoke()
-                ?? new HttpClientHandler
-                {
-                    // Normal validation, or the SHA-256 pin carried by the request; never a blanket accept.
-                    ServerCertificateCustomValidationCallback = CertificatePin.Validate,
-                    UseCookies = false,
-                });
+        // the two do not race. Writes are never retried automatically (no resilience handler on these clients), and
+        // redirects are never followed (the API key would go wherever a 3xx points). PBS's handlers are made per
+        // address and pin by ApiClientFactory.
         services.AddHttpClient(PocketIdClient.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(sp =>
                 sp.GetRequiredService<IOptions<WizardHttpOptions>>().Value.PocketIdPrimaryHandler?.Invoke()
-                ?? new HttpClientHandler { UseCookies = false });
+                ?? new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false });
 
         services.TryAddSingleton<ApiClientFactory>();
         services.TryAddSingleton<RunJournal>();

@@ -51,6 +51,11 @@ internal static class ApiCall
 
             throw new ExternalApiException(service, null, $"the connection failed ({Reason(ex)}); check the address and that the server is running", ex);
         }
+        catch (FlurlHttpException ex) when (ex.StatusCode is >= 300 and < 400)
+        {
+            // Redirects are never followed (ApiClientFactory): the credentials would go to wherever it points.
+            throw new ExternalApiException(service, (HttpStatusCode)ex.StatusCode, DescribeRedirect(ex.Call), ex);
+        }
         catch (FlurlHttpException ex)
         {
             var body = await SafeBodyAsync(ex);
@@ -64,6 +69,25 @@ internal static class ApiCall
             // PBS /api2/json errors are the bare message text (pbs-api.md §1 "Error format").
             throw new ExternalApiException(service, status, Limit(Fallback(body, status)), ex);
         }
+    }
+
+    /// <summary>Where a 3xx pointed, as scheme://host:port/path (never its query or user info), and what to do.</summary>
+    internal static string DescribeRedirect(FlurlCall? call)
+    {
+        var location = call?.Response?.ResponseMessage.Headers.Location;
+        if (location is not null && !location.IsAbsoluteUri && call?.HttpRequestMessage.RequestUri is { } requested)
+        {
+            location = new Uri(requested, location);
+        }
+
+        if (location is null || !location.IsAbsoluteUri)
+        {
+            return "a redirect without a target. The wizard does not follow redirects; check the address";
+        }
+
+        var origin = location.GetLeftPart(UriPartial.Authority).Replace(location.UserInfo + "@", "", StringComparison.Ordinal);
+        return $"a redirect to {origin}{location.AbsolutePath}: use that address ({origin}) if it is the right server. The wizard " +
+            "does not follow redirects, so credentials go only to the address you entered";
     }
 
     /// <summary>An empty or null body is an error, never a silent default.</summary>

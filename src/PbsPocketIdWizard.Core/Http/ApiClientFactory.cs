@@ -11,12 +11,13 @@ using PbsPocketIdWizard.Core.Wizard;
 namespace PbsPocketIdWizard.Core.Http;
 
 /// <summary>
-/// Builds one typed client per connection: takes the named HttpClient from IHttpClientFactory (which owns the
-/// handlers, so tests can swap the primary handler), wraps it in a FlurlClient with the connection's base URL, and adds
-/// auth in exactly one place per API. PBS sessions (ticket + CSRF) are kept here per connection, so a TOTP code is
+/// Builds one typed client per connection, wraps it in a FlurlClient with the connection's base URL, and adds auth in
+/// exactly one place per API. Pocket ID's HttpClient comes from IHttpClientFactory; PBS gets one handler (connection
+/// pool) per address and pin, made here, so a pin holds for every request. Neither follows redirects: credentials go
+/// only to the address the admin entered. PBS sessions (ticket + CSRF) are kept here per connection, so a TOTP code is
 /// asked once per run and later steps reuse the ticket.
 /// </summary>
-public sealed class ApiClientFactory(IHttpClientFactory httpClientFactory, TimeProvider time, IOptions<WizardHttpOptions> options)
+public sealed class ApiClientFactory(IHttpClientFactory httpClientFactory, TimeProvider time, IOptions<WizardHttpOptions> options) : IDisposable
 {
     /// <summary>Exact wire names come from [JsonPropertyName]; unset values are left out (PBS rejects unknown/null keys).</summary>
     internal static readonly JsonSerializerOptions JsonOptions = new()
@@ -26,6 +27,7 @@ public sealed class ApiClientFactory(IHttpClientFactory httpClientFactory, TimeP
     };
 
     private readonly ConcurrentDictionary<string, PbsSession> _pbsSessions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<HttpClient>> _pbsHttpClients = new(StringComparer.Ordinal);
 
     public WizardHttpOptions Options => options.Value;
 
@@ -33,13 +35,8 @@ public sealed class ApiClientFactory(IHttpClientFactory httpClientFactory, TimeP
     {
         ArgumentNullException.ThrowIfNull(connection);
         var address = PbsAddress.Parse(connection.Url);
-        var flurl = NewFlurlClient(PbsClient.HttpClientName, address.BaseUrl);
-
-        // The pin rides on each request; the shared handler's callback reads it from there (CertificatePin.Validate).
-        if (CertificatePin.Normalize(connection.Fingerprint) is { } pin)
-        {
-            flurl.BeforeCall(call => call.HttpRequestMessage.Options.Set(CertificatePin.PinKey, pin));
-        }
+        var pin = CertificatePin.Normalize(connection.Fingerprint);
+        var flurl = NewFlurlClient(PbsHttpClient(address.BaseUrl, pin), address.BaseUrl);
 
         PbsApiToken? token = null;
         if (connection.ApiToken is not null)
@@ -62,7 +59,7 @@ public sealed class ApiClientFactory(IHttpClientFactory httpClientFactory, TimeP
     public PocketIdClient CreatePocketId(PocketIdConnectionInput connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        var flurl = NewFlurlClient(PocketIdClient.HttpClientName, connection.Url.Trim().TrimEnd('/'));
+        var flurl = NewFlurlClient(httpClientFactory.CreateClient(PocketIdClient.HttpClientName), connection.Url.Trim().TrimEnd('/'));
         if (connection.ApiKey is not null)
         {
             // pocket-id-api.md §3.1: the admin API key header.
@@ -75,14 +72,52 @@ public sealed class ApiClientFactory(IHttpClientFactory httpClientFactory, TimeP
     /// <summary>Forgets every PBS ticket (run finished or abandoned).</summary>
     public void ForgetPbsSessions() => _pbsSessions.Clear();
 
-    private FlurlClient NewFlurlClient(string name, string baseUrl)
+    public void Dispose()
     {
-        var http = httpClientFactory.CreateClient(name);
+        foreach (var client in _pbsHttpClients.Values.Where(c => c.IsValueCreated))
+        {
+            client.Value.Dispose();
+        }
+    }
+
+    private FlurlClient NewFlurlClient(HttpClient http, string baseUrl)
+    {
         var flurl = new FlurlClient(http, baseUrl);
         flurl.Settings.JsonSerializer = new DefaultJsonSerializer(JsonOptions);
         flurl.Settings.Timeout = options.Value.RequestTimeout;
+        // Flurl follows redirects itself (forwarding headers such as Pocket ID's API key): never. A 3xx is an error
+        // that names where it pointed (ApiCall).
+        flurl.Settings.Redirects.Enabled = false;
+        // Flurl counts any status below 400 as success; a redirect not followed is a failure here.
+        flurl.AfterCall(call =>
+        {
+            if (call.Response is { StatusCode: >= 300 and < 400 })
+            {
+                throw new FlurlHttpException(call);
+            }
+        });
         return flurl;
     }
+
+    /// <summary>
+    /// One HttpClient, and so one connection pool, per PBS address and pin: a connection validated under one pin (or
+    /// none) can never carry a request made under another. The handlers live as long as the factory (a few per run).
+    /// </summary>
+    private HttpClient PbsHttpClient(string baseUrl, string? pin) =>
+        _pbsHttpClients.GetOrAdd($"{baseUrl}|{pin}", _ => new Lazy<HttpClient>(() =>
+            new HttpClient(options.Value.PbsPrimaryHandler?.Invoke() ?? PinnedHandler(pin), disposeHandler: true)
+            {
+                // Flurl enforces WizardHttpOptions.RequestTimeout per call; HttpClient's own 100 s limit would race it.
+                Timeout = Timeout.InfiniteTimeSpan,
+            })).Value;
+
+    private static HttpClientHandler PinnedHandler(string? pin) => new()
+    {
+        // Normal validation, or this handler's SHA-256 pin; never a blanket accept.
+        ServerCertificateCustomValidationCallback = (request, certificate, chain, errors) => CertificatePin.Validate(request, certificate, chain, errors, pin),
+        UseCookies = false,
+        AllowAutoRedirect = false,
+    };
 
     private static string SessionKey(PbsAddress address, PbsConnectionInput connection) =>
         $"{address.BaseUrl}|{connection.Username.Trim()}|{connection.Password?.Fingerprint()}";

@@ -6,14 +6,12 @@ namespace PbsPocketIdWizard.Core.Http;
 
 /// <summary>
 /// SHA-256 certificate pinning for a self-signed PBS (pbs-api.md §1, §8: SHA-256 over the DER certificate, lower-case
-/// hex pairs joined by ':'). The pin travels on each request as an <see cref="HttpRequestOptions"/> entry, because
-/// IHttpClientFactory caches one handler for every connection the wizard makes; the callback never accepts blindly.
+/// hex pairs joined by ':'). Each PBS address and pin gets its own handler (connection pool) whose callback holds that
+/// pin (see ApiClientFactory), so a connection validated under one pin never carries a request made under another.
+/// The callback never accepts blindly.
 /// </summary>
 public static class CertificatePin
 {
-    /// <summary>The fingerprint the admin trusts for this request's server (set by ApiClientFactory).</summary>
-    public static readonly HttpRequestOptionsKey<string> PinKey = new("PbsPocketIdWizard.CertificatePin");
-
     /// <summary>Written by the callback when it refuses a certificate: what the server presented.</summary>
     public static readonly HttpRequestOptionsKey<string> PresentedKey = new("PbsPocketIdWizard.PresentedFingerprint");
 
@@ -41,11 +39,11 @@ public static class CertificatePin
     }
 
     /// <summary>
-    /// The primary handler's ServerCertificateCustomValidationCallback: a certificate passes when normal validation
-    /// passes, or when its fingerprint equals the pin carried by this very request. Anything else is refused and the
-    /// presented fingerprint is recorded on the request so the error can show it to the admin.
+    /// The ServerCertificateCustomValidationCallback of the handler for one pin (null: no pin): a certificate passes when
+    /// normal validation passes, or when its fingerprint equals the pin. Anything else is refused and the presented
+    /// fingerprint is recorded on the request so the error can show it to the admin.
     /// </summary>
-    public static bool Validate(HttpRequestMessage request, X509Certificate2? certificate, X509Chain? chain, SslPolicyErrors errors)
+    public static bool Validate(HttpRequestMessage request, X509Certificate2? certificate, X509Chain? chain, SslPolicyErrors errors, string? pin)
     {
         if (errors == SslPolicyErrors.None)
         {
@@ -59,7 +57,7 @@ public static class CertificatePin
 
         var presented = Fingerprint(certificate);
         // A name mismatch is still a failure unless the exact certificate is pinned: the pin identifies the certificate.
-        if (request.Options.TryGetValue(PinKey, out var pin) && Normalize(pin) is { } expected &&
+        if (Normalize(pin) is { } expected &&
             string.Equals(expected, presented, StringComparison.OrdinalIgnoreCase))
         {
             return true;

@@ -13,8 +13,6 @@ namespace PbsPocketIdWizard.Core.Pbs;
 /// </summary>
 public sealed class PbsClient
 {
-    public const string HttpClientName = "pbs";
-
     /// <summary>
     /// The ticket cookie name every PBS version reads: `__Host-PBSAuthCookie` is read only from PBS 3.3.4 on
     /// (proxmox-auth-api 0.4.8), `PBSAuthCookie` by all versions.

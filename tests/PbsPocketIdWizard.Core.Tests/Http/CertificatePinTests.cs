@@ -33,17 +33,14 @@ public sealed class CertificatePinTests : IDisposable
     public void Validate_NormalValidationPasses_Accepts()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "https://pbs.example.com:8007/");
-
-        Assert.True(CertificatePin.Validate(request, _certificate, null, SslPolicyErrors.None));
+        Assert.True(CertificatePin.Validate(request, _certificate, null, SslPolicyErrors.None, pin: null));
     }
 
     [Fact]
     public void Validate_UntrustedCertificateWithMatchingUpperCasePin_Accepts()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "https://pbs.example.com:8007/");
-        request.Options.Set(CertificatePin.PinKey, ExpectedFingerprint.ToUpperInvariant());
-
-        Assert.True(CertificatePin.Validate(request, _certificate, null, SslPolicyErrors.RemoteCertificateChainErrors));
+        Assert.True(CertificatePin.Validate(request, _certificate, null, SslPolicyErrors.RemoteCertificateChainErrors, ExpectedFingerprint.ToUpperInvariant()));
         Assert.Null(CertificatePin.PresentedFingerprint(request));
     }
 
@@ -51,8 +48,7 @@ public sealed class CertificatePinTests : IDisposable
     public void Validate_UntrustedCertificateWithoutPin_RefusesAndRecordsPresentedFingerprint()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "https://pbs.example.com:8007/");
-
-        Assert.False(CertificatePin.Validate(request, _certificate, null, SslPolicyErrors.RemoteCertificateChainErrors));
+        Assert.False(CertificatePin.Validate(request, _certificate, null, SslPolicyErrors.RemoteCertificateChainErrors, pin: null));
         Assert.Equal(ExpectedFingerprint, CertificatePin.PresentedFingerprint(request));
     }
 
@@ -60,9 +56,8 @@ public sealed class CertificatePinTests : IDisposable
     public void Validate_UntrustedCertificateWithOtherPin_Refuses()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "https://pbs.example.com:8007/");
-        request.Options.Set(CertificatePin.PinKey, string.Join(':', Enumerable.Repeat("ab", 32)));
-
-        Assert.False(CertificatePin.Validate(request, _certificate, null, SslPolicyErrors.RemoteCertificateChainErrors | SslPolicyErrors.RemoteCertificateNameMismatch));
+        Assert.False(CertificatePin.Validate(request, _certificate, null, SslPolicyErrors.RemoteCertificateChainErrors | SslPolicyErrors.RemoteCertificateNameMismatch,
+            string.Join(':', Enumerable.Repeat("ab", 32))));
         Assert.Equal(ExpectedFingerprint, CertificatePin.PresentedFingerprint(request));
     }
 
@@ -70,9 +65,7 @@ public sealed class CertificatePinTests : IDisposable
     public void Validate_NoCertificate_Refuses()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "https://pbs.example.com:8007/");
-        request.Options.Set(CertificatePin.PinKey, ExpectedFingerprint);
-
-        Assert.False(CertificatePin.Validate(request, null, null, SslPolicyErrors.RemoteCertificateNotAvailable));
+        Assert.False(CertificatePin.Validate(request, null, null, SslPolicyErrors.RemoteCertificateNotAvailable, ExpectedFingerprint));
     }
 
     [Theory]
