@@ -27,7 +27,7 @@ public sealed class ApiClientFactory(IHttpClientFactory httpClientFactory, TimeP
     };
 
     private readonly ConcurrentDictionary<string, PbsSession> _pbsSessions = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Lazy<HttpClient>> _pbsHttpClients = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<HttpMessageHandler>> _pbsHandlers = new(StringComparer.Ordinal);
 
     public WizardHttpOptions Options => options.Value;
 
@@ -74,9 +74,9 @@ public sealed class ApiClientFactory(IHttpClientFactory httpClientFactory, TimeP
 
     public void Dispose()
     {
-        foreach (var client in _pbsHttpClients.Values.Where(c => c.IsValueCreated))
+        foreach (var handler in _pbsHandlers.Values.Where(h => h.IsValueCreated))
         {
-            client.Value.Dispose();
+            handler.Value.Dispose();
         }
     }
 
@@ -100,16 +100,13 @@ public sealed class ApiClientFactory(IHttpClientFactory httpClientFactory, TimeP
     }
 
     /// <summary>
-    /// One HttpClient, and so one connection pool, per PBS address and pin: a connection validated under one pin (or
-    /// none) can never carry a request made under another. The handlers live as long as the factory (a few per run).
+    /// One handler, and so one connection pool, per PBS address and pin: a connection validated under one pin (or
+    /// none) can never carry a request made under another. The handlers live as long as the factory (a few per run);
+    /// each client gets its own HttpClient over the shared handler (Flurl sets the HttpClient's timeout).
     /// </summary>
     private HttpClient PbsHttpClient(string baseUrl, string? pin) =>
-        _pbsHttpClients.GetOrAdd($"{baseUrl}|{pin}", _ => new Lazy<HttpClient>(() =>
-            new HttpClient(options.Value.PbsPrimaryHandler?.Invoke() ?? PinnedHandler(pin), disposeHandler: true)
-            {
-                // Flurl enforces WizardHttpOptions.RequestTimeout per call; HttpClient's own 100 s limit would race it.
-                Timeout = Timeout.InfiniteTimeSpan,
-            })).Value;
+        new(_pbsHandlers.GetOrAdd($"{baseUrl}|{pin}", _ => new Lazy<HttpMessageHandler>(() =>
+            options.Value.PbsPrimaryHandler?.Invoke() ?? PinnedHandler(pin))).Value, disposeHandler: false);
 
     private static HttpClientHandler PinnedHandler(string? pin) => new()
     {

@@ -1,5 +1,6 @@
 using PbsPocketIdWizard.Core.Pbs;
 using PbsPocketIdWizard.Core.Wizard;
+using PbsPocketIdWizard.Web.Persistence;
 
 namespace PbsPocketIdWizard.Web.Cli;
 
@@ -18,9 +19,18 @@ internal sealed class ApplyCommand(EngineCommandContext context, TimeSpan signIn
             return CliExitCodes.InvalidAnswers;
         }
 
+        // One apply per data directory: two processes applying one run would interleave their changes.
+        var dataDirectory = context.DataDirectory(options.DataDirectory);
+        using var applyLock = new WizardDataDirectory(dataDirectory).TryLockForApply();
+        if (applyLock is null)
+        {
+            context.Err.WriteLine($"Another process is applying a run in {Path.GetFullPath(dataDirectory)}. Wait for it to finish (or stop it), then run apply again.");
+            return CliExitCodes.Failed;
+        }
+
         try
         {
-            await using var services = context.BuildServices(context.DataDirectory(options.DataDirectory));
+            await using var services = context.BuildServices(dataDirectory);
             await using var scope = services.CreateAsyncScope();
             var session = scope.ServiceProvider.GetRequiredService<WizardSession>();
             await session.LoadOrStartAsync(cancellationToken);

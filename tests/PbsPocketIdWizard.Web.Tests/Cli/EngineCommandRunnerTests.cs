@@ -50,6 +50,20 @@ public sealed class EngineCommandRunnerTests : IDisposable
         RunAsync(["apply", "--answers", _answers, "--data-dir", DataDir, "--yes", .. extra]);
 
     [Fact]
+    public async Task Apply_WhileAnotherProcessAppliesInTheDataDirectory_ExitsOneWithoutTouchingAnything()
+    {
+        using var otherApply = new PbsPocketIdWizard.Web.Persistence.WizardDataDirectory(DataDir).TryLockForApply();
+        Assert.NotNull(otherApply);
+
+        var (exit, stdout, stderr) = await ApplyAsync();
+
+        Assert.Equal(CliExitCodes.Failed, exit);
+        Assert.Contains("Another process is applying a run in", stderr, StringComparison.Ordinal);
+        Assert.Empty(stdout);
+        Assert.False(File.Exists(Path.Combine(DataDir, "wizard.db")));
+    }
+
+    [Fact]
     public async Task Plan_InvalidAnswers_ExitsTwoListingEveryFieldError()
     {
         File.WriteAllText(_answers, """{ "pocketId": { "url": "nope" }, "pbs": { "url": "https://pbs:8007", "password": "x-1234" }, "realm": { "name": "p" } }""");
