@@ -93,11 +93,7 @@ public sealed class SimulatorServers : IAsyncDisposable
         var rootPassword = o.PbsRootPassword ?? NewSecret(20);
         var apiKey = o.PocketIdApiKey ?? NewSecret(32);
 
-        var pocketIdOptions = new PocketIdSimulatorOptions { ApiKey = apiKey };
-        if (o.PocketIdVersion is { } pocketIdVersion)
-        {
-            pocketIdOptions.Version = pocketIdVersion;
-        }
+        var pocketIdOptions = new PocketIdSimulatorOptions { ApiKey = apiKey, Version = o.PocketIdVersion ?? PocketIdSimulatorOptions.DefaultVersion };
 
         var pocketId = Build(o, o.PocketIdPort, null);
         pocketId.Services.AddPocketIdSimulator(pocketIdOptions);
@@ -105,16 +101,13 @@ public sealed class SimulatorServers : IAsyncDisposable
         pocketIdApp.MapPocketIdSimulator();
 
         var certificate = SelfSignedCertificate.Create(publicHost, extraDnsNames: [o.Host]);
-        var pbsOptions = new PbsSimulatorOptions { RootPassword = rootPassword, Certificate = certificate };
-        if (o.PbsVersion is { } pbsVersion)
+        var pbsOptions = new PbsSimulatorOptions
         {
-            pbsOptions.Version = pbsVersion;
-        }
-
-        if (o.AuthFailureDelay is { } delay)
-        {
-            pbsOptions.AuthFailureDelay = delay;
-        }
+            RootPassword = rootPassword,
+            Certificate = certificate,
+            Version = o.PbsVersion ?? PbsSimulatorOptions.DefaultVersion,
+            AuthFailureDelay = o.AuthFailureDelay ?? PbsSimulatorOptions.DefaultAuthFailureDelay,
+        };
 
         var pbs = Build(o, o.PbsPort, certificate);
         pbs.Services.AddPbsSimulator(pbsOptions);

@@ -56,6 +56,15 @@ internal static class PbsHandlers
     /// <summary>`data` plus the config file's digest, as every config read returns it (pbs-api.md §3.4).</summary>
     public static Task<PbsResult> WithDigest(JsonNode data, string digest) => Task.FromResult(new PbsResult(data).WithDigest(digest));
 
+    /// <summary>A config read: <paramref name="read"/> and the file's digest taken under the state lock.</summary>
+    public static Task<PbsResult> ReadConfig(PbsRequest r, Func<PbsSimulatorState, JsonNode> read, Func<PbsSimulatorState, string> digest)
+    {
+        lock (r.State.Sync)
+        {
+            return WithDigest(read(r.State), digest(r.State));
+        }
+    }
+
     /// <summary>A `digest` parameter that no longer matches the config file refuses the change (pbs-api.md §3.4).</summary>
     public static void CheckDigest(PbsRequest r, string current)
     {

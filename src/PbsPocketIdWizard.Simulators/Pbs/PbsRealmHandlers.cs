@@ -44,14 +44,9 @@ internal static class PbsRealmHandlers
         return obj;
     }
 
-    internal static Task<PbsResult> ListOpenId(PbsRequest r)
-    {
-        lock (r.State.Sync)
-        {
-            var list = new JsonArray(r.State.RealmEntries.Where(e => e.Type == "openid").Select(e => (JsonNode)RealmJson(e)).ToArray());
-            return WithDigest(list, r.State.DomainsDigest());
-        }
-    }
+    internal static Task<PbsResult> ListOpenId(PbsRequest r) => ReadConfig(r,
+        state => new JsonArray(state.RealmEntries.Where(e => e.Type == "openid").Select(e => (JsonNode)RealmJson(e)).ToArray()),
+        state => state.DomainsDigest());
 
     private static readonly string[] OpenIdStringProps = ["issuer-url", "client-id", "client-key", "username-claim", "scopes", "prompt", "acr-values", "audiences"];
 
@@ -115,14 +110,8 @@ internal static class PbsRealmHandlers
         return realm.Type == "openid" ? realm : throw new PbsApiException(400, $"got unexpected type '{realm.Type}' for openid '{name}'");
     }
 
-    internal static Task<PbsResult> GetOpenId(PbsRequest r)
-    {
-        lock (r.State.Sync)
-        {
-            var realm = LookupOpenId(r.State, r.Params.Str("realm")!);
-            return WithDigest(RealmJson(realm), r.State.DomainsDigest());
-        }
-    }
+    internal static Task<PbsResult> GetOpenId(PbsRequest r) =>
+        ReadConfig(r, state => RealmJson(LookupOpenId(state, r.Params.Str("realm")!)), state => state.DomainsDigest());
 
     internal static Task<PbsResult> UpdateOpenId(PbsRequest r)
     {
@@ -200,16 +189,13 @@ internal static class PbsRealmHandlers
         return Done(null);
     }
 
-    internal static Task<PbsResult> GetBuiltinRealm(PbsRequest r, string name)
+    internal static Task<PbsResult> GetBuiltinRealm(PbsRequest r, string name) => ReadConfig(r, state =>
     {
-        lock (r.State.Sync)
-        {
-            var realm = r.State.FindRealm(name) ?? throw new PbsApiException(400, $"no such {name} '{name}'");
-            var obj = RealmJson(realm);
-            obj["type"] = realm.Type;
-            return WithDigest(obj, r.State.DomainsDigest());
-        }
-    }
+        var realm = state.FindRealm(name) ?? throw new PbsApiException(400, $"no such {name} '{name}'");
+        var obj = RealmJson(realm);
+        obj["type"] = realm.Type;
+        return obj;
+    }, state => state.DomainsDigest());
 
     internal static Task<PbsResult> UpdateBuiltinRealm(PbsRequest r, string name)
     {

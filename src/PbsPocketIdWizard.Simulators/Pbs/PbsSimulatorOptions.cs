@@ -4,12 +4,17 @@ namespace PbsPocketIdWizard.Simulators.Pbs;
 
 public sealed class PbsSimulatorOptions
 {
+    public const string DefaultVersion = "4.2.3";
+
+    /// <summary>PBS's real wait before a 401 answer.</summary>
+    public static readonly TimeSpan DefaultAuthFailureDelay = TimeSpan.FromSeconds(3);
+
     /// <summary>
     /// The PBS version to imitate (pbs-api.md §0). Before 3.3: no push-sync roles. Before 3.3.4: only the `PBSAuthCookie`
     /// ticket cookie is read. Before 3.3.7: no realm `default` flag (rejected as an unknown parameter), pam/pbs
     /// hard-coded, no `/config/access/pam|pbs`. Before 4.0.12: no `http-only`. Before 4.2.1: no `audiences`.
     /// </summary>
-    public string Version { get; set; } = "4.2.3";
+    public string Version { get; set; } = DefaultVersion;
 
     /// <summary>root@pam password.</summary>
     public string RootPassword { get; set; } = "demo";
@@ -24,7 +29,7 @@ public sealed class PbsSimulatorOptions
     public IReadOnlyList<string> RootRecoveryKeys { get; set; } = [];
 
     /// <summary>401 answers wait until this long after the request started (pbs-api.md §1, §13.11); tests set Zero.</summary>
-    public TimeSpan AuthFailureDelay { get; set; } = TimeSpan.FromSeconds(3);
+    public TimeSpan AuthFailureDelay { get; set; } = DefaultAuthFailureDelay;
 
     /// <summary>403 answers are delayed by this much (pbs-api.md §1).</summary>
     public TimeSpan ForbiddenDelay { get; set; } = TimeSpan.FromMilliseconds(500);

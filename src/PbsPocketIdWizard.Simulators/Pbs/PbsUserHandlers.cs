@@ -94,14 +94,8 @@ internal static class PbsUserHandlers
     private static PbsSimulatorState.UserEntry LookupUser(PbsSimulatorState state, string userId) =>
         state.FindUser(userId) ?? throw new PbsApiException(400, $"no such user '{userId}'");
 
-    internal static Task<PbsResult> GetUser(PbsRequest r)
-    {
-        lock (r.State.Sync)
-        {
-            var user = LookupUser(r.State, r.Params.Str("userid")!);
-            return WithDigest(UserJson(user), r.State.UsersDigest());
-        }
-    }
+    internal static Task<PbsResult> GetUser(PbsRequest r) =>
+        ReadConfig(r, state => UserJson(LookupUser(state, r.Params.Str("userid")!)), state => state.UsersDigest());
 
     internal static Task<PbsResult> UpdateUser(PbsRequest r)
     {
@@ -158,25 +152,17 @@ internal static class PbsUserHandlers
         return Done(null);
     }
 
-    internal static Task<PbsResult> ListTokens(PbsRequest r)
+    internal static Task<PbsResult> ListTokens(PbsRequest r) => ReadConfig(r, state =>
     {
-        lock (r.State.Sync)
-        {
-            var user = LookupUser(r.State, r.Params.Str("userid")!);
-            var list = new JsonArray(r.State.TokenEntries.Where(t => t.UserId == user.UserId).Select(t => (JsonNode)TokenJson(t)).ToArray());
-            return WithDigest(list, r.State.UsersDigest());
-        }
-    }
+        var user = LookupUser(state, r.Params.Str("userid")!);
+        return new JsonArray(state.TokenEntries.Where(t => t.UserId == user.UserId).Select(t => (JsonNode)TokenJson(t)).ToArray());
+    }, state => state.UsersDigest());
 
-    internal static Task<PbsResult> GetToken(PbsRequest r)
+    internal static Task<PbsResult> GetToken(PbsRequest r) => ReadConfig(r, state =>
     {
-        lock (r.State.Sync)
-        {
-            var tokenId = $"{r.Params.Str("userid")}!{r.Params.Str("token-name")}";
-            var token = r.State.FindToken(tokenId) ?? throw new PbsApiException(400, $"no such token '{tokenId}'");
-            return WithDigest(TokenJson(token), r.State.UsersDigest());
-        }
-    }
+        var tokenId = $"{r.Params.Str("userid")}!{r.Params.Str("token-name")}";
+        return TokenJson(state.FindToken(tokenId) ?? throw new PbsApiException(400, $"no such token '{tokenId}'"));
+    }, state => state.UsersDigest());
 
     internal static Task<PbsResult> CreateToken(PbsRequest r)
     {

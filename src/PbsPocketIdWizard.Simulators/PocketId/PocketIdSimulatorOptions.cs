@@ -3,8 +3,10 @@ namespace PbsPocketIdWizard.Simulators.PocketId;
 /// <summary>How the fake Pocket ID behaves. Version selects the API profile (pocket-id-api.md §13).</summary>
 public sealed class PocketIdSimulatorOptions
 {
+    public const string DefaultVersion = "2.14.0";
+
     /// <summary>"2.14.0" (default, multi-secret) or "2.13.0" (single /secret); older versions switch to the {error} body shape (§4.2).</summary>
-    public string Version { get; set; } = "2.14.0";
+    public string Version { get; set; } = DefaultVersion;
 
     /// <summary>A valid API key (header X-API-Key) owned by the seeded admin alice.</summary>
     public string ApiKey { get; set; } = "demo-api-key";
