@@ -276,6 +276,11 @@ public sealed class WizardViewModel(WizardSession session, WizardPrefill prefill
         {
             LastError = ex.Message;
         }
+        catch (WizardRunConflictException ex)
+        {
+            // Another tab or the command line moved the run on: the session already shows the stored run.
+            LastError = ex.Message;
+        }
         catch (Exception ex)
         {
             logger.LogError("Wizard action failed: {ErrorType} {Reason}", ex.GetType().Name, ex.Message);
