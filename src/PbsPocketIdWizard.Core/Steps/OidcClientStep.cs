@@ -116,16 +116,7 @@ public sealed class OidcClientStep(ApiClientFactory clients, RunJournal journal)
         }
 
         var secretKnown = existing is not null && state.Results.ClientId == existing.Id && state.Results.ClientSecret is not null && SecretSentByRun(state, existing.Id);
-        var secretInPbs = existing is null || secretKnown ? null : await SecretInPbsAsync(state, existing, cancellationToken);
-        if (existing is not null && secretInPbs is not null)
-        {
-            // Like the connection checks, the plan records what it found, so the steps after it plan against the
-            // client and key in place (a whole-run preview of a finished setup is then all NoChange).
-            state.Results.ClientId = existing.Id;
-            state.Results.ClientSecret = secretInPbs;
-            state.Results.CallbackUrls = callbacks.ToList();
-        }
-
+        var secretInPbs = existing is null || secretKnown ? null : await PbsRealmStep.KeyHeldByPbsAsync(clients, state, existing, cancellationToken);
         changes.Add(secretKnown
             ? new(ChangeKind.NoChange, "Pocket ID client secret", "already created by this run")
             : secretInPbs is not null
@@ -133,7 +124,18 @@ public sealed class OidcClientStep(ApiClientFactory clients, RunJournal journal)
                 : new(ChangeKind.Create, "Pocket ID client secret", existing is not null && !RunJournal.IsOurs(state, ResourceKind.PocketIdClient, existing.Id)
                     ? $"the PBS realm '{state.Realm.Name}' holds no key that is an active secret of this client, so Pocket ID would refuse it: a new secret is created and handed to PBS directly"
                     : "created and handed to PBS directly (nothing to copy)"));
-        return new StepPlan(changes, InputFingerprint(state));
+
+        // Like the connection checks, what the plan found is recorded (by the session: plans only read), so the steps
+        // after it plan against the client and key in place (a whole-run preview of a finished setup is all NoChange).
+        return new StepPlan(changes, InputFingerprint(state))
+        {
+            Findings = existing is null || secretInPbs is null ? null : results =>
+            {
+                results.ClientId = existing.Id;
+                results.ClientSecret = secretInPbs;
+                results.CallbackUrls = callbacks.ToList();
+            },
+        };
     }
 
     public override Task<StepOutcome> ApplyAsync(WizardState state, StepPlan plan, CancellationToken cancellationToken) =>
@@ -190,7 +192,7 @@ public sealed class OidcClientStep(ApiClientFactory clients, RunJournal journal)
 
         if (HasLogo(state) && !existing.HasLogo)
         {
-            var logo = await UploadLogoAsync(client, state, existing.Id, createdNow, cancellationToken);
+            var logo = await new OidcClientLogoUpload(journal, Id).UploadAsync(client, state, existing.Id, createdNow, cancellationToken);
             if (logo is not null)
             {
                 return logo;
@@ -211,7 +213,7 @@ public sealed class OidcClientStep(ApiClientFactory clients, RunJournal journal)
         // A secret this run made is kept (encrypted) in the state; else a key PBS already holds for this client is used.
         var madeByRun = state.Results.ClientSecret is not null && SecretSentByRun(state, existing.Id) && state.Journal.Any(e =>
             e.Resource == ResourceKind.PocketIdClientSecret && e.ResourceId == existing.Id && e.Outcome == JournalOutcome.Done);
-        var inPbs = madeByRun ? null : await SecretInPbsAsync(state, existing, cancellationToken);
+        var inPbs = madeByRun ? null : await PbsRealmStep.KeyHeldByPbsAsync(clients, state, existing, cancellationToken);
         if (inPbs is not null)
         {
             state.Results.ClientSecret = inPbs;
@@ -290,53 +292,6 @@ public sealed class OidcClientStep(ApiClientFactory clients, RunJournal journal)
     private static bool SecretSentByRun(WizardState state, string clientId) =>
         RunJournal.IsOurs(state, ResourceKind.PocketIdClientSecret, clientId);
 
-    /// <summary>
-    /// The key PBS already holds for this client, or null. PBS's realm GET returns `client-key` (pbs-api.md §3.2): when
-    /// the realm of the chosen name exists for this client id with a key, the secret is in place, e.g. in a new run after
-    /// a completed one (whose secret was wiped). Not when this run itself sent a secret create for the client: on
-    /// ≤ v2.13 that replaced the old secret (pocket-id-api.md §6.2), so PBS's key may be stale. On v2.14+ the key must
-    /// also match the 4-character prefix of an active secret (§6.1, metadata only, no side effects); a key whose secret
-    /// was deleted or expired is thus replaced. Pocket ID offers no side-effect-free way to check the value itself.
-    /// </summary>
-    private async Task<Secret?> SecretInPbsAsync(WizardState state, PocketIdOidcClient existing, CancellationToken cancellationToken)
-    {
-        if (SecretSentByRun(state, existing.Id) || !PbsRules.IsValidRealmName(state.Realm.Name))
-        {
-            return null;
-        }
-
-        var pbs = clients.CreatePbs(state.Pbs);
-        var domains = await pbs.GetDomainsAsync(cancellationToken);
-        if (!domains.Any(d => d.Realm == state.Realm.Name && d.Type == "openid"))
-        {
-            return null;
-        }
-
-        var realm = (await pbs.GetOpenIdRealmAsync(state.Realm.Name, cancellationToken)).Value;
-        if (realm.ClientId != existing.Id || string.IsNullOrEmpty(realm.ClientKey))
-        {
-            return null;
-        }
-
-        return KeyMatchesActiveSecret(existing, realm.ClientKey, state.Results.PocketIdVersion) ? new Secret(realm.ClientKey) : null;
-    }
-
-    /// <summary>
-    /// v2.14+ lists secret metadata (§6.1): the key must start with an active secret's prefix (an empty prefix, as for
-    /// migrated secrets, cannot tell and counts as a match). No secrets at all (serialised as null, §2) means no valid
-    /// key. ≤ v2.13 has no metadata (§6.2): the key is taken as it is.
-    /// </summary>
-    private static bool KeyMatchesActiveSecret(PocketIdOidcClient client, string key, string? version)
-    {
-        var secrets = client.Credentials?.Secrets;
-        if (secrets is null)
-        {
-            return PocketIdClient.ParseVersion(version) is not { } parsed || parsed < new Version(2, 14, 0);
-        }
-
-        return secrets.Any(s => s.IsActive && (string.IsNullOrEmpty(s.Prefix) || key.StartsWith(s.Prefix, StringComparison.Ordinal)));
-    }
-
     private static bool HasLogo(WizardState state) =>
         !string.IsNullOrWhiteSpace(state.Client.LogoFileName) && state.Client.LogoContent is { Length: > 0 };
 
@@ -411,63 +366,6 @@ public sealed class OidcClientStep(ApiClientFactory clients, RunJournal journal)
 
         await journal.DoneAsync(state, Id, ResourceKind.PocketIdClient, created.Id, cancellationToken);
         return created;
-    }
-
-    /// <summary>Uploads the logo; on failure removes a client created by this very Apply so nothing half-made is left.</summary>
-    private async Task<StepOutcome?> UploadLogoAsync(PocketIdClient client, WizardState state, string clientId, bool createdNow, CancellationToken cancellationToken)
-    {
-        await journal.PendingAsync(state, Id, ResourceKind.PocketIdClientLogo, clientId, cancellationToken);
-        try
-        {
-            await client.UploadLogoAsync(clientId, (state.Client.LogoFileName ?? "logo.png").Trim(), state.Client.LogoContent ?? [], cancellationToken);
-            await journal.DoneAsync(state, Id, ResourceKind.PocketIdClientLogo, clientId, cancellationToken);
-            return null;
-        }
-        catch (ExternalApiException uploadError)
-        {
-            // The answer may have been lost after Pocket ID stored the logo: check before undoing anything.
-            if (uploadError.StatusCode is null && await TryHasLogoAsync(client, clientId, cancellationToken))
-            {
-                await journal.DoneAsync(state, Id, ResourceKind.PocketIdClientLogo, clientId, cancellationToken);
-                return null;
-            }
-
-            await journal.FailedAsync(state, Id, ResourceKind.PocketIdClientLogo, clientId, uploadError.Detail, cancellationToken);
-            var advice = uploadError.StatusCode is HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.UnsupportedMediaType or HttpStatusCode.BadRequest
-                ? "Use a PNG, SVG, JPG or WEBP file under 2 MiB, or remove the logo"
-                : "Apply again when Pocket ID answers";
-            if (!createdNow)
-            {
-                return StepOutcome.Failure(StepErrors.From(uploadError, nameof(OidcClientInput.LogoFileName), "Uploading the logo",
-                    $"The client itself is in place. {advice}, then apply again; the upload is retried."));
-            }
-
-            try
-            {
-                await client.DeleteOidcClientAsync(clientId, cancellationToken);
-                await journal.UndoneAsync(state, Id, ResourceKind.PocketIdClient, clientId, cancellationToken);
-                state.Results.ClientId = null;
-                return StepOutcome.Failure(StepErrors.From(uploadError, nameof(OidcClientInput.LogoFileName), "Uploading the logo",
-                    $"The client just created was removed again, so nothing half-made is left. {advice}, then apply again."));
-            }
-            catch (ExternalApiException)
-            {
-                return StepOutcome.Failure(StepErrors.From(uploadError, nameof(OidcClientInput.LogoFileName), "Uploading the logo",
-                    $"The client {clientId} could not be removed either; it is recorded, and applying again finishes it (the upload is retried). {advice}."));
-            }
-        }
-    }
-
-    private static async Task<bool> TryHasLogoAsync(PocketIdClient client, string clientId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return (await client.FindOidcClientAsync(clientId, cancellationToken))?.HasLogo == true;
-        }
-        catch (ExternalApiException)
-        {
-            return false;
-        }
     }
 
     private static async Task<IReadOnlyList<PocketIdUserGroup>> ResolveGroupsAsync(PocketIdClient client, IReadOnlyList<string> names, CancellationToken cancellationToken)

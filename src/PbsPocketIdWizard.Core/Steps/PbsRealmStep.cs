@@ -11,7 +11,7 @@ namespace PbsPocketIdWizard.Core.Steps;
 /// and secret, autocreate, the username claim (create-only) and `default` (3.3.7+, always resent on update), then asks
 /// PBS itself for an auth-url (§7.1), which proves PBS reaches and trusts Pocket ID.
 /// </summary>
-public sealed class PbsRealmStep(ApiClientFactory clients, RunJournal journal) : WizardStep
+public sealed partial class PbsRealmStep(ApiClientFactory clients, RunJournal journal) : WizardStep
 {
     private const string RealmResource = "PBS OpenID realm";
 

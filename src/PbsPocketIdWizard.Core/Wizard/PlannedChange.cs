@@ -13,6 +13,13 @@ public sealed record PlannedChange(ChangeKind Kind, string Resource, string Desc
 /// <summary>What Apply would do; valid only for the inputs whose fingerprint it carries.</summary>
 public sealed record StepPlan(IReadOnlyList<PlannedChange> Changes, string InputFingerprint)
 {
+    /// <summary>
+    /// What the plan found in place that the later steps plan against (e.g. an existing client and the key PBS holds).
+    /// Plans only read: the session records this into the run's results once the plan succeeded.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Action<WizardResults>? Findings { get; init; }
+
     public static StepPlan Empty(string inputFingerprint) => new([], inputFingerprint);
 
     public bool HasChanges => Changes.Any(c => c.Kind != ChangeKind.NoChange);

@@ -67,7 +67,9 @@ public sealed partial class WizardSession
 
         try
         {
-            return (step, await step.PlanAsync(State, cancellationToken), null);
+            var plan = await step.PlanAsync(State, cancellationToken);
+            plan.Findings?.Invoke(State.Results);
+            return (step, plan, null);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -21,6 +21,7 @@ public sealed partial class WizardSession
         var outcome = await RunGuardedAsync(step, "Plan", async () =>
         {
             plan = await step.PlanAsync(State, cancellationToken);
+            plan.Findings?.Invoke(State.Results);
             return StepOutcome.Success();
         }, cancellationToken);
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using PbsPocketIdWizard.Core.Http;
 using PbsPocketIdWizard.Core.Pbs.Models;
@@ -25,6 +26,37 @@ public sealed class ChangeStepTests
         await host.RunStepOkAsync(host.Step<OidcClientStep>(), state);
         await host.RunStepOkAsync(host.Step<PbsRealmStep>(), state);
         return state;
+    }
+
+    [Fact]
+    public async Task EveryPlan_NewRunOverAFinishedSetup_LeavesTheStateAsItWasAndReportsWhatItFound()
+    {
+        await using var host = await SimulatorHost.StartAsync();
+        var finished = await ThroughRealmAsync(host);
+        finished.FirstSignIn.PreCreateUsers = ["alice"];
+        finished.Permissions.Grants = [new PermissionGrantInput { User = "alice", Path = "/", Role = "Admin" }];
+        await host.RunStepOkAsync(host.Step<FirstSignInStep>(), finished);
+        await host.RunStepOkAsync(host.Step<PermissionsStep>(), finished);
+
+        // A new run over what exists: the client and the key PBS holds are found, but by the plan only reported.
+        var state = await ConnectedAsync(host);
+        state.Realm.Name = finished.Realm.Name;
+        state.FirstSignIn.PreCreateUsers = ["alice"];
+        state.Permissions.Grants = [new PermissionGrantInput { User = "alice", Path = "/", Role = "Admin" }];
+        StepPlan? clientPlan = null;
+        foreach (var step in host.Steps.Where(s => s.Kind != StepKind.Connection))
+        {
+            var before = JsonSerializer.Serialize(state, WizardJson.FingerprintOptions);
+            var plan = await step.PlanAsync(state, CancellationToken.None);
+            Assert.Equal(before, JsonSerializer.Serialize(state, WizardJson.FingerprintOptions));
+            clientPlan ??= step is OidcClientStep ? plan : null;
+            // As the session does after a plan: the later steps plan against what was found.
+            plan.Findings?.Invoke(state.Results);
+        }
+
+        Assert.NotNull(clientPlan?.Findings);
+        Assert.Equal(finished.Results.ClientId, state.Results.ClientId);
+        Assert.NotNull(state.Results.ClientSecret);
     }
 
     [Fact]
@@ -100,6 +132,8 @@ public sealed class ChangeStepTests
         var second = await ConnectedAsync(host);
 
         var plan = await host.Step<OidcClientStep>().PlanAsync(second, CancellationToken.None);
+        // The session records what the plan found (plans only read).
+        plan.Findings?.Invoke(second.Results);
 
         Assert.False(plan.HasChanges, string.Join("; ", plan.Changes.Select(c => $"{c.Kind} {c.Resource} {c.Description}")));
         Assert.Empty(host.Step<PbsRealmStep>().Validate(second));

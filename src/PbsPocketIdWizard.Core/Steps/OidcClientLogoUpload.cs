@@ -1,0 +1,72 @@
+using System.Net;
+using PbsPocketIdWizard.Core.Http;
+using PbsPocketIdWizard.Core.PocketId;
+using PbsPocketIdWizard.Core.Wizard;
+
+namespace PbsPocketIdWizard.Core.Steps;
+
+/// <summary>
+/// The OIDC client step's logo upload (pocket-id-api.md §7.1): journaled like every change, and never leaving a
+/// half-made client behind when the upload fails right after the client was created.
+/// </summary>
+internal sealed class OidcClientLogoUpload(RunJournal journal, WizardStepId step)
+{
+    private WizardStepId Id => step;
+
+    /// <summary>Uploads the logo; on failure removes a client created by this very Apply so nothing half-made is left.</summary>
+    public async Task<StepOutcome?> UploadAsync(PocketIdClient client, WizardState state, string clientId, bool createdNow, CancellationToken cancellationToken)
+    {
+        await journal.PendingAsync(state, Id, ResourceKind.PocketIdClientLogo, clientId, cancellationToken);
+        try
+        {
+            await client.UploadLogoAsync(clientId, (state.Client.LogoFileName ?? "logo.png").Trim(), state.Client.LogoContent ?? [], cancellationToken);
+            await journal.DoneAsync(state, Id, ResourceKind.PocketIdClientLogo, clientId, cancellationToken);
+            return null;
+        }
+        catch (ExternalApiException uploadError)
+        {
+            // The answer may have been lost after Pocket ID stored the logo: check before undoing anything.
+            if (uploadError.StatusCode is null && await TryHasLogoAsync(client, clientId, cancellationToken))
+            {
+                await journal.DoneAsync(state, Id, ResourceKind.PocketIdClientLogo, clientId, cancellationToken);
+                return null;
+            }
+
+            await journal.FailedAsync(state, Id, ResourceKind.PocketIdClientLogo, clientId, uploadError.Detail, cancellationToken);
+            var advice = uploadError.StatusCode is HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.UnsupportedMediaType or HttpStatusCode.BadRequest
+                ? "Use a PNG, SVG, JPG or WEBP file under 2 MiB, or remove the logo"
+                : "Apply again when Pocket ID answers";
+            if (!createdNow)
+            {
+                return StepOutcome.Failure(StepErrors.From(uploadError, nameof(OidcClientInput.LogoFileName), "Uploading the logo",
+                    $"The client itself is in place. {advice}, then apply again; the upload is retried."));
+            }
+
+            try
+            {
+                await client.DeleteOidcClientAsync(clientId, cancellationToken);
+                await journal.UndoneAsync(state, Id, ResourceKind.PocketIdClient, clientId, cancellationToken);
+                state.Results.ClientId = null;
+                return StepOutcome.Failure(StepErrors.From(uploadError, nameof(OidcClientInput.LogoFileName), "Uploading the logo",
+                    $"The client just created was removed again, so nothing half-made is left. {advice}, then apply again."));
+            }
+            catch (ExternalApiException)
+            {
+                return StepOutcome.Failure(StepErrors.From(uploadError, nameof(OidcClientInput.LogoFileName), "Uploading the logo",
+                    $"The client {clientId} could not be removed either; it is recorded, and applying again finishes it (the upload is retried). {advice}."));
+            }
+        }
+    }
+
+    private static async Task<bool> TryHasLogoAsync(PocketIdClient client, string clientId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await client.FindOidcClientAsync(clientId, cancellationToken))?.HasLogo == true;
+        }
+        catch (ExternalApiException)
+        {
+            return false;
+        }
+    }
+}
