@@ -181,13 +181,15 @@ public sealed partial class PbsClient
         WriteAsync(HttpMethod.Delete, Path("config/access/openid", realm), null, $"deleting the OpenID realm {realm}", cancellationToken);
 
     /// <summary>
-    /// PUT /config/access/pam or /config/access/pbs (3.3.7+, pbs-api.md §0): the built-in realms are updated through
-    /// their own endpoints, not /config/access/openid. <paramref name="realm"/> is "pam" or "pbs".
+    /// PUT /config/access/pam or /config/access/pbs (3.3.7+ only: older PBS has neither endpoint): the built-in realms
+    /// are updated through their own endpoints, with the digest read just before, like every other config update.
     /// </summary>
-    public Task UpdateBuiltinRealmAsync(string realm, PbsBuiltinRealmUpdate update, CancellationToken cancellationToken) =>
-        realm is "pam" or "pbs"
-            ? WriteAsync(HttpMethod.Put, Path($"config/access/{realm}"), update, $"updating the {realm} realm", cancellationToken)
-            : throw new ArgumentException($"'{realm}' is not a built-in realm (pam or pbs).", nameof(realm));
+    public async Task UpdateBuiltinRealmAsync(string realm, PbsBuiltinRealmUpdate update, CancellationToken cancellationToken)
+    {
+        var path = realm is "pam" or "pbs" ? Path($"config/access/{realm}") : throw new ArgumentException($"'{realm}' is not a built-in realm (pam or pbs).", nameof(realm));
+        var current = await SendAsync<PbsEnvelope<JsonElement>>(HttpMethod.Get, path, Auth.Session, null, $"the {realm} realm", cancellationToken);
+        await WriteAsync(HttpMethod.Put, path, update with { Digest = update.Digest ?? current.Digest }, $"updating the {realm} realm", cancellationToken);
+    }
 
     /// <summary>POST /access/users (§5.2): pre-creates e.g. alice@PocketID so ACLs can be set before the first sign-in.</summary>
     public Task CreateUserAsync(PbsUserCreate user, CancellationToken cancellationToken) =>

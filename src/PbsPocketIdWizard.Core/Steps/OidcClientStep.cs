@@ -253,8 +253,10 @@ public sealed class OidcClientStep(ApiClientFactory clients, RunJournal journal)
 
             if (state.Client.AllowedGroups.Count > 0)
             {
-                var names = found.AllowedUserGroupList.Select(g => g.Name).ToHashSet(StringComparer.Ordinal);
-                if (!found.IsGroupRestricted || !state.Client.AllowedGroups.All(names.Contains))
+                // The admin may have typed a friendly name: compare the resolved groups by id.
+                var wanted = await ResolveGroupsAsync(client, state.Client.AllowedGroups, cancellationToken);
+                var allowed = found.AllowedUserGroupList.Select(g => g.Id).ToHashSet(StringComparer.Ordinal);
+                if (!found.IsGroupRestricted || !wanted.All(g => allowed.Contains(g.Id)))
                 {
                     errors.Add(new(nameof(OidcClientInput.AllowedGroups), "The OIDC client is not restricted to the chosen groups: apply this step again."));
                 }
@@ -368,7 +370,11 @@ public sealed class OidcClientStep(ApiClientFactory clients, RunJournal journal)
         return created;
     }
 
-    private static async Task<IReadOnlyList<PocketIdUserGroup>> ResolveGroupsAsync(PocketIdClient client, IReadOnlyList<string> names, CancellationToken cancellationToken)
+    /// <summary>
+    /// The Pocket ID groups the admin named, by `name` or else by friendly name (as the admin sees them in the UI); every
+    /// later comparison uses their ids, never the typed text. Unknown names are a field error.
+    /// </summary>
+    public static async Task<IReadOnlyList<PocketIdUserGroup>> ResolveGroupsAsync(PocketIdClient client, IReadOnlyList<string> names, CancellationToken cancellationToken)
     {
         var all = await client.ListUserGroupsAsync(null, cancellationToken);
         var resolved = new List<PocketIdUserGroup>();

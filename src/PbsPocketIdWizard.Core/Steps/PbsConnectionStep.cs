@@ -185,7 +185,7 @@ public sealed class PbsConnectionStep(ApiClientFactory clients) : WizardStep
         if (client.UsesApiToken)
         {
             var intro = none
-                ? $"The API token {client.AuthId} has no permissions of its own. PBS always separates token privileges: a token gets only what its own ACL grants AND its owner has (pbs-api.md §2.3)."
+                ? $"The API token {client.AuthId} has no permissions of its own. PBS always separates token privileges: a token gets only what its own ACL grants AND its owner has."
                 : $"The API token {client.AuthId} lacks privileges the wizard needs: {list}.";
             return new FieldError(nameof(PbsConnectionInput.ApiToken),
                 $"{intro} In PBS → Configuration → Access Control → Permissions, add an API Token Permission: path /, the token {client.AuthId}, role Admin; then test again.");

@@ -40,12 +40,6 @@ public sealed partial class PbsRealmStep(ApiClientFactory clients, RunJournal jo
             errors.Add(new(nameof(RealmInput.Comment), "The comment must be one line of at most 128 characters."));
         }
 
-        if (input.Default && !state.Results.PbsSupportsDefaultRealm)
-        {
-            errors.Add(new(nameof(RealmInput.Default),
-                $"PBS {state.Results.PbsVersion} has no \"default realm\" option (it came with 3.3.7 / 3.4): untick it, or update PBS."));
-        }
-
         if (state.Results.Issuer is null || state.Results.ClientId is null || state.Results.ClientSecret is null)
         {
             errors.Add(FieldError.ForStep("The Pocket ID issuer and OIDC client are not known yet: complete the Pocket ID and OIDC client steps first."));
@@ -64,12 +58,14 @@ public sealed partial class PbsRealmStep(ApiClientFactory clients, RunJournal jo
         }
 
         var existing = await FindAsync(client, name, cancellationToken);
+        var setsDefault = state.Realm.Default && state.Results.PbsSupportsDefaultRealm;
         if (existing is null)
         {
             return new StepPlan(
             [
                 new(ChangeKind.Create, RealmResource, $"'{name}': issuer {state.Results.Issuer}, client {state.Results.ClientId ?? "(the one created above)"}, username claim {state.Realm.UsernameClaim}" +
-                    $"{(state.Realm.Autocreate ? ", autocreate users" : string.Empty)}{(state.Realm.Default ? ", default realm" : string.Empty)}"),
+                    $"{(state.Realm.Autocreate ? ", autocreate users" : string.Empty)}{(setsDefault ? ", default realm" : string.Empty)}"),
+                .. NoDefaultFlagNote(state),
             ], InputFingerprint(state));
         }
 
@@ -84,8 +80,18 @@ public sealed partial class PbsRealmStep(ApiClientFactory clients, RunJournal jo
             differences.Count == 0
                 ? new(ChangeKind.NoChange, RealmResource, $"'{name}' already uses issuer {state.Results.Issuer} and client {state.Results.ClientId}")
                 : new(ChangeKind.Update, RealmResource, $"'{name}': change {string.Join(", ", differences)}"),
+            .. NoDefaultFlagNote(state),
         ], InputFingerprint(state));
     }
+
+    /// <summary>
+    /// "Default realm" asked for on a PBS before 3.3.7, which has no such flag: the plan says so and nothing is sent
+    /// (the flag is never sent to that version), instead of the run failing.
+    /// </summary>
+    private static IEnumerable<PlannedChange> NoDefaultFlagNote(WizardState state) =>
+        state.Realm.Default && !state.Results.PbsSupportsDefaultRealm
+            ? [new(ChangeKind.NoChange, "PBS default realm", $"not set: PBS {state.Results.PbsVersion} has no \"default realm\" option (it came with 3.3.7); update PBS to choose the default realm on its login page")]
+            : [];
 
     public override Task<StepOutcome> ApplyAsync(WizardState state, StepPlan plan, CancellationToken cancellationToken) =>
         StepErrors.GuardAsync(() => ApplyCoreAsync(state, cancellationToken), string.Empty, "Setting up the PBS realm");
@@ -310,7 +316,7 @@ public sealed partial class PbsRealmStep(ApiClientFactory clients, RunJournal jo
         switch (target.Type)
         {
             case "pam" or "pbs":
-                // 3.3.7+ updates the built-in realms through their own endpoints (pbs-api.md §0).
+                // 3.3.7+ (the only versions that record a default switch) updates the built-in realms through their own endpoints.
                 await client.UpdateBuiltinRealmAsync(target.Type, new PbsBuiltinRealmUpdate { Default = true }, cancellationToken);
                 break;
             case "openid":

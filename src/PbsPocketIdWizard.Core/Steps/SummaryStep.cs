@@ -35,6 +35,10 @@ public sealed class SummaryStep(ApiClientFactory clients) : WizardStep
             {
                 checks.Add(new VerificationItem(name, false, ex.Message));
             }
+            catch (WizardStepException ex)
+            {
+                checks.Add(new VerificationItem(name, false, ex.Message));
+            }
         }
 
         await Check("Pocket ID OIDC client", async () =>
@@ -51,8 +55,10 @@ public sealed class SummaryStep(ApiClientFactory clients) : WizardStep
             }
 
             var hasCallback = client.CallbackUrlList.Contains(origin, StringComparer.Ordinal);
-            var groupsOk = state.Client.AllowedGroups.Count == 0 ||
-                (client.IsGroupRestricted && state.Client.AllowedGroups.All(g => client.AllowedUserGroupList.Any(a => a.Name == g || a.FriendlyName == g)));
+            // The typed names (or friendly names) resolved to groups, compared by id.
+            var wanted = state.Client.AllowedGroups.Count == 0 ? [] : await OidcClientStep.ResolveGroupsAsync(pocketId, state.Client.AllowedGroups, cancellationToken);
+            var groupsOk = wanted.Count == 0 ||
+                (client.IsGroupRestricted && wanted.All(g => client.AllowedUserGroupList.Any(a => a.Id == g.Id)));
             return (hasCallback && groupsOk,
                 $"'{client.Name}' ({client.Id}), callbacks {string.Join(", ", client.CallbackUrlList)}" +
                 (state.Client.AllowedGroups.Count > 0 ? $", restricted to {string.Join(", ", client.AllowedUserGroupList.Select(g => g.Name))}" : string.Empty));
