@@ -297,10 +297,7 @@ public sealed class OidcClientStep(ApiClientFactory clients, RunJournal journal)
     private static bool HasLogo(WizardState state) =>
         !string.IsNullOrWhiteSpace(state.Client.LogoFileName) && state.Client.LogoContent is { Length: > 0 };
 
-    /// <summary>
-    /// This run's client (journal, even if only Pending), else the one the state names, else an existing client of a setup
-    /// made by hand, which is adopted (the reason is returned with it); null when a new client is needed.
-    /// </summary>
+    /// <summary>This run's client (journal, even if only Pending), else the one the state names, else an existing client of a setup made by hand, which is adopted (the reason is returned with it); null when a new client is needed.</summary>
     private async Task<(PocketIdOidcClient? Client, string? AdoptedBecause)> FindAsync(PocketIdClient client, WizardState state, CancellationToken cancellationToken)
     {
         var candidates = RunJournal.SentByRun(state, ResourceKind.PocketIdClient).Reverse().ToList();
@@ -370,10 +367,7 @@ public sealed class OidcClientStep(ApiClientFactory clients, RunJournal journal)
         return created;
     }
 
-    /// <summary>
-    /// The Pocket ID groups the admin named, by `name` or else by friendly name (as the admin sees them in the UI); every
-    /// later comparison uses their ids, never the typed text. Unknown names are a field error.
-    /// </summary>
+    /// <summary>The Pocket ID groups the admin named, by `name` or else by friendly name (as the admin sees them in the UI); every later comparison uses their ids, never the typed text. Unknown names are a field error.</summary>
     public static async Task<IReadOnlyList<PocketIdUserGroup>> ResolveGroupsAsync(PocketIdClient client, IReadOnlyList<string> names, CancellationToken cancellationToken)
     {
         var all = await client.ListUserGroupsAsync(null, cancellationToken);
