@@ -24,9 +24,10 @@ public sealed class SimulatorCli : IAsyncDisposable
     public string DataDir => Path.Combine(_dir.Path, "data");
 
     /// <summary>Starts the simulators and writes answers for them: realm PocketID (default, autocreate), Admin on / for alice.</summary>
-    public static async Task<SimulatorCli> StartAsync(string usernameClaim = "username")
+    public static async Task<SimulatorCli> StartAsync(string usernameClaim = "username", string? pbsVersion = null, string? pocketIdVersion = null)
     {
-        var cli = new SimulatorCli(await SimulatorServers.StartAsync(new SimulatorServersOptions { AuthFailureDelay = TimeSpan.Zero }, CancellationToken.None));
+        var options = new SimulatorServersOptions { AuthFailureDelay = TimeSpan.Zero, PbsVersion = pbsVersion, PocketIdVersion = pocketIdVersion };
+        var cli = new SimulatorCli(await SimulatorServers.StartAsync(options, CancellationToken.None));
         await cli.WriteAnswersAsync(usernameClaim, clientId: null);
         return cli;
     }
