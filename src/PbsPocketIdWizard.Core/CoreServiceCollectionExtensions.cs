@@ -38,6 +38,7 @@ public static class CoreServiceCollectionExtensions
         // One poller per run for the sign-in pause, shared by every tab and command waiting on it.
         services.TryAddSingleton<SignInWatcher>();
         services.TryAddSingleton<FirstSignInStep>();
+        services.TryAddSingleton<SignInUserIdPreviewer>();
         services.AddSingleton<IWizardStep, PocketIdConnectionStep>();
         services.AddSingleton<IWizardStep, PbsConnectionStep>();
         services.AddSingleton<IWizardStep, OidcClientStep>();

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 
 namespace PbsPocketIdWizard.Core.Pbs;
@@ -87,7 +88,7 @@ public static partial class PbsRules
     /// <summary>A scope list as PBS reads it: names separated by ',', ';' or whitespace, each a SAFE_ID (§3.2).</summary>
     public static bool IsValidScopeList(string? scopes)
     {
-        var items = (scopes ?? string.Empty).Split([',', ';', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+        var items = ScopeItems(scopes);
         return items.Length > 0 && items.All(SafeId().IsMatch);
     }
 
@@ -171,6 +172,69 @@ public static partial class PbsRules
         "subject" => "sub",
         _ => "preferred_username",
     };
+
+    // ------------------------------------------------------------------ the user id PBS makes at a sign-in
+
+    /// <summary>The scopes PBS asks for when a realm has none set; PBS always puts `openid` in front of them.</summary>
+    public const string DefaultRealmScopes = "email profile";
+
+    /// <summary>The scopes PBS sends to Pocket ID at a sign-in: `openid`, then the realm's scopes (or PBS's default).</summary>
+    public static string SignInScopes(string? realmScopes) =>
+        string.Join(' ', new[] { "openid" }.Concat(ScopeItems(realmScopes ?? DefaultRealmScopes)).Distinct(StringComparer.Ordinal));
+
+    /// <summary>The scope names of a realm's scope list (separated by ',', ';' or whitespace).</summary>
+    public static string[] ScopeItems(string? scopes) =>
+        (scopes ?? string.Empty).Split([',', ';', ' ', '\t', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>
+    /// The claims PBS reads the user name from: the userinfo claims with the ID token's claims over them (the ID token
+    /// wins), of which only string values count.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> SignInClaims(IReadOnlyDictionary<string, JsonElement>? idToken, IReadOnlyDictionary<string, JsonElement>? userInfo)
+    {
+        var merged = new Dictionary<string, JsonElement>(userInfo ?? new Dictionary<string, JsonElement>(), StringComparer.Ordinal);
+        foreach (var (name, value) in idToken ?? new Dictionary<string, JsonElement>())
+        {
+            merged[name] = value;
+        }
+
+        return merged.Where(c => c.Value.ValueKind == JsonValueKind.String)
+            .ToDictionary(c => c.Key, c => c.Value.GetString()!, StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// The user name PBS takes from the merged claims for the realm's username-claim setting (unset: `sub`). A claim with
+    /// the setting's literal name comes first; for `username` and `subject` PBS then falls back to `preferred_username`
+    /// and `sub`. Null when there is no such claim: PBS refuses the sign-in ("missing claim").
+    /// </summary>
+    public static string? SignInName(IReadOnlyDictionary<string, string> claims, string? usernameClaim)
+    {
+        var configured = string.IsNullOrEmpty(usernameClaim) ? "sub" : usernameClaim;
+        var fallback = configured switch
+        {
+            "username" => "preferred_username",
+            "subject" => "sub",
+            _ => null,
+        };
+        return claims.GetValueOrDefault(configured) ?? (fallback is null ? null : claims.GetValueOrDefault(fallback));
+    }
+
+    /// <summary>
+    /// What goes wrong for the user id a sign-in makes (null when nothing): a name PBS refuses at the sign-in itself, or
+    /// an id longer than PBS's limit, which signs in but is refused by every later call (permissions included).
+    /// </summary>
+    public static string? SignInUserIdProblem(string name, string realm)
+    {
+        if (!IsValidUserNamePart(name))
+        {
+            return $"'{name}' cannot be a PBS user name (it contains a space, ':', '/' or a control character), so PBS refuses the sign-in";
+        }
+
+        var id = SignInUserId(name, realm);
+        return id.Length > MaxUserIdLength
+            ? $"the PBS user id {id} is {id.Length} characters long and PBS allows at most {MaxUserIdLength}: the sign-in works, but PBS refuses every permission for that user"
+            : null;
+    }
 
     // ------------------------------------------------------------------ ACL paths
 

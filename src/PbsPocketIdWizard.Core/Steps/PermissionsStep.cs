@@ -52,7 +52,7 @@ public sealed class PermissionsStep(ApiClientFactory clients, RunJournal journal
 
     /// <summary>The scopes as a set: PBS splits on ',', ';' and whitespace; unset means "email profile" (§3.2).</summary>
     public static HashSet<string> ScopeSet(string? scopes) =>
-        (scopes ?? "email profile").Split([',', ';', ' ', '\t', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+        PbsRules.ScopeItems(scopes ?? PbsRules.DefaultRealmScopes).ToHashSet(StringComparer.Ordinal);
 
     private static string AclId(string path, string authId, string role) => $"{path}|{authId}|{role}";
 

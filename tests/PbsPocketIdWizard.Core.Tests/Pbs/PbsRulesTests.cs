@@ -1,3 +1,4 @@
+using System.Text.Json;
 using PbsPocketIdWizard.Core.Pbs;
 
 namespace PbsPocketIdWizard.Core.Tests.Pbs;
@@ -124,6 +125,52 @@ public sealed class PbsRulesTests
     [InlineData("subject", "sub")]
     public void ClaimFor_UsernameClaimSetting_IsTheOidcClaimPbsReads(string setting, string claim) =>
         Assert.Equal(claim, PbsRules.ClaimFor(setting));
+
+    [Theory]
+    [InlineData("username", "{\"username\":\"custom\",\"preferred_username\":\"alice\"}", "custom")]
+    [InlineData("username", "{\"preferred_username\":\"alice\"}", "alice")]
+    [InlineData("username", "{\"username\":7,\"preferred_username\":\"alice\"}", "alice")]
+    [InlineData("subject", "{\"subject\":\"s1\",\"sub\":\"uuid\"}", "s1")]
+    [InlineData("subject", "{\"sub\":\"uuid\"}", "uuid")]
+    [InlineData("", "{\"sub\":\"uuid\",\"preferred_username\":\"alice\"}", "uuid")]
+    [InlineData("email", "{\"preferred_username\":\"alice\"}", null)]
+    public void SignInName_ClaimSetting_LiteralClaimFirstThenPbsFallback(string setting, string claimsJson, string? expected)
+    {
+        var claims = PbsRules.SignInClaims(JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(claimsJson), null);
+        Assert.Equal(expected, PbsRules.SignInName(claims, setting));
+    }
+
+    [Fact]
+    public void SignInClaims_IdTokenAndUserinfo_IdTokenWinsAndOnlyStringsCount()
+    {
+        var idToken = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>("{\"preferred_username\":\"from-id\",\"email_verified\":true}");
+        var userInfo = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>("{\"preferred_username\":\"from-userinfo\",\"email\":\"a@example.com\"}");
+
+        var claims = PbsRules.SignInClaims(idToken, userInfo);
+
+        Assert.Equal("from-id", claims["preferred_username"]);
+        Assert.Equal("a@example.com", claims["email"]);
+        Assert.False(claims.ContainsKey("email_verified"));
+    }
+
+    [Theory]
+    [InlineData("alice", null)]
+    [InlineData("alice@example.com", null)]
+    [InlineData("back up", "cannot be a PBS user name")]
+    [InlineData("a:b", "cannot be a PBS user name")]
+    [InlineData("a/b", "cannot be a PBS user name")]
+    [InlineData("a\u0007b", "cannot be a PBS user name")]
+    [InlineData("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", null)]
+    [InlineData("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "at most 64")]
+    public void SignInUserIdProblem_Name_InvalidOrTooLongIsNamed(string name, string? problem) =>
+        AssertProblem(problem, PbsRules.SignInUserIdProblem(name, "PocketID"));
+
+    [Theory]
+    [InlineData(null, "openid email profile")]
+    [InlineData("openid profile email groups", "openid profile email groups")]
+    [InlineData("email,profile", "openid email profile")]
+    public void SignInScopes_RealmScopes_OpenIdFirstThenTheRealms(string? realmScopes, string expected) =>
+        Assert.Equal(expected, PbsRules.SignInScopes(realmScopes));
 
     [Theory]
     [InlineData("openid profile email groups", true)]

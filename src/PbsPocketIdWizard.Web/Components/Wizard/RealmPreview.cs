@@ -1,10 +1,17 @@
+using PbsPocketIdWizard.Core.Steps;
 using PbsPocketIdWizard.Core.Wizard;
 
 namespace PbsPocketIdWizard.Web.Components.Wizard;
 
-/// <summary>The realm step's live preview: which PBS user id a chosen Pocket ID user gets with the chosen claim.</summary>
+/// <summary>
+/// The realm step's live preview: which PBS user id a chosen Pocket ID user gets with the chosen claim, and a warning
+/// for every Pocket ID user who could not sign in or could not be granted permissions that way.
+/// </summary>
 public sealed class RealmPreview(WizardLookups lookups)
 {
+    private (string Realm, string Scopes)? _scopes;
+    private IReadOnlyList<SignInUserIdPreview> _previews = [];
+
     public IReadOnlyList<PocketIdUserOption> Users { get; private set; } = [];
 
     public string? SelectedUserId { get; private set; }
@@ -13,6 +20,9 @@ public sealed class RealmPreview(WizardLookups lookups)
     public string? PbsUserId { get; private set; }
 
     public string? Note { get; private set; }
+
+    /// <summary>One line per Pocket ID user whose sign-in would fail or whose PBS user id PBS would refuse.</summary>
+    public IReadOnlyList<string> Warnings => _previews.Where(p => !p.IsFine).Select(p => p.Problem!).ToList();
 
     public async Task LoadAsync(WizardState state, CancellationToken cancellationToken)
     {
@@ -30,18 +40,20 @@ public sealed class RealmPreview(WizardLookups lookups)
         await RefreshAsync(state, cancellationToken);
     }
 
-    public async Task SelectAsync(WizardState state, string userId, CancellationToken cancellationToken)
+    public Task SelectAsync(WizardState state, string userId, CancellationToken cancellationToken)
     {
         SelectedUserId = userId;
-        await RefreshAsync(state, cancellationToken);
+        ShowSelected();
+        return Task.CompletedTask;
     }
 
-    /// <summary>Asks Pocket ID again (after the claim or the realm name changed).</summary>
+    /// <summary>Asks Pocket ID again for every user (after the claim or the realm name changed).</summary>
     public async Task RefreshAsync(WizardState state, CancellationToken cancellationToken)
     {
+        _previews = [];
         PbsUserId = null;
         Note = null;
-        if (SelectedUserId is null)
+        if (Users.Count == 0)
         {
             return;
         }
@@ -54,12 +66,31 @@ public sealed class RealmPreview(WizardLookups lookups)
 
         try
         {
-            PbsUserId = await lookups.PreviewPbsUserIdAsync(state, SelectedUserId, cancellationToken);
-            Note = PbsUserId is null ? "This user has no value for the chosen claim: PBS could not create them." : null;
+            if (_scopes?.Realm != state.Realm.Name)
+            {
+                _scopes = (state.Realm.Name, await lookups.SignInScopesAsync(state, cancellationToken));
+            }
+
+            _previews = await lookups.PreviewSignInsAsync(state, Users, _scopes.Value.Scopes, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             Note = "Pocket ID could not preview the claims right now.";
+            return;
         }
+
+        ShowSelected();
+    }
+
+    private void ShowSelected()
+    {
+        var selected = _previews.FirstOrDefault(p => p.PocketIdUserId == SelectedUserId);
+        PbsUserId = selected?.PbsUserId;
+        Note = selected switch
+        {
+            null => Users.Count > SignInUserIdPreviewer.MaxCheckedUsers ? $"Only the first {SignInUserIdPreviewer.MaxCheckedUsers} users are previewed." : null,
+            { PbsUserId: null } => selected.Problem,
+            _ => null,
+        };
     }
 }

@@ -1,7 +1,8 @@
-using System.Text.Json;
 using PbsPocketIdWizard.Core.Http;
 using PbsPocketIdWizard.Core.Pbs;
 using PbsPocketIdWizard.Core.Pbs.Models;
+using PbsPocketIdWizard.Core.PocketId.Models;
+using PbsPocketIdWizard.Core.Steps;
 using PbsPocketIdWizard.Core.Wizard;
 
 namespace PbsPocketIdWizard.Web.Components.Wizard;
@@ -22,7 +23,7 @@ public sealed record RoleOption(string RoleId, string Comment)
 /// Read-only look-ups the forms offer as choices (groups, users, datastores, roles) and the live user-id preview.
 /// Pure reads through the engine's clients; the steps stay the only place that writes.
 /// </summary>
-public sealed class WizardLookups(ApiClientFactory clients)
+public sealed class WizardLookups(ApiClientFactory clients, SignInUserIdPreviewer previewer)
 {
     /// <summary>PBS's built-in roles this PBS version has, with their comments; shown until PBS itself has answered.</summary>
     public static IReadOnlyList<RoleOption> KnownRolesOn(string? pbsVersion) =>
@@ -53,23 +54,16 @@ public sealed class WizardLookups(ApiClientFactory clients)
             .ToList();
     }
 
-    /// <summary>
-    /// The PBS user id the chosen Pocket ID user will get with the realm's username claim, from Pocket ID's own claims
-    /// preview for the OIDC client (null when the client does not exist yet or the user lacks the claim).
-    /// </summary>
-    public async Task<string?> PreviewPbsUserIdAsync(WizardState state, string pocketIdUserId, CancellationToken cancellationToken)
-    {
-        if (string.IsNullOrEmpty(state.Results.ClientId))
-        {
-            return null;
-        }
+    /// <summary>The scopes PBS will ask Pocket ID for at the realm's first sign-in.</summary>
+    public Task<string> SignInScopesAsync(WizardState state, CancellationToken cancellationToken) =>
+        previewer.SignInScopesAsync(state, cancellationToken);
 
-        var preview = await clients.CreatePocketId(state.PocketId)
-            .PreviewClaimsAsync(state.Results.ClientId, pocketIdUserId, "openid profile email", cancellationToken);
-        var claim = PbsRules.ClaimFor(state.Realm.UsernameClaim);
-        var value = Find(preview.IdToken, claim) ?? Find(preview.UserInfo, claim);
-        return string.IsNullOrWhiteSpace(value) ? null : PbsRules.SignInUserId(value, state.Realm.Name);
-    }
+    /// <summary>
+    /// The PBS user id each listed Pocket ID user gets at a sign-in through the realm, from Pocket ID's own claims
+    /// preview for the OIDC client, with what would go wrong for any of them.
+    /// </summary>
+    public Task<IReadOnlyList<SignInUserIdPreview>> PreviewSignInsAsync(WizardState state, IReadOnlyList<PocketIdUserOption> users, string scopes, CancellationToken cancellationToken) =>
+        previewer.PreviewAllAsync(state, users.Select(u => new PocketIdUser { Id = u.Id, Username = u.Username, Email = u.Email }).ToList(), scopes, cancellationToken);
 
     public async Task<IReadOnlyList<PermissionPathOption>> PermissionPathsAsync(WizardState state, CancellationToken cancellationToken)
     {
@@ -105,7 +99,4 @@ public sealed class WizardLookups(ApiClientFactory clients)
             .OrderBy(r => r.RoleId == "Admin" ? 0 : 1).ThenBy(r => r.RoleId, StringComparer.Ordinal)
             .ToList();
     }
-
-    private static string? Find(IReadOnlyDictionary<string, JsonElement>? claims, string name) =>
-        claims is not null && claims.TryGetValue(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }
