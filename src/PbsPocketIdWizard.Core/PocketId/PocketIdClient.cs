@@ -131,6 +131,18 @@ public sealed class PocketIdClient
             : new Secret(created.Secret);
     }
 
+    /// <summary>DELETE /api/oidc/clients/{id}/secrets/{secretId} (v2.14+); already gone (404) counts as done.</summary>
+    public async Task DeleteClientSecretAsync(string clientId, string secretId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SendAsync(HttpMethod.Delete, ["api", "oidc", "clients", clientId, "secrets", secretId], null, cancellationToken);
+        }
+        catch (ExternalApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound && !IsUnknownEndpoint(ex))
+        {
+        }
+    }
+
     /// <summary>POST /api/oidc/clients/{id}/logo?light=true, multipart field `file` (§7.1); type from the extension.</summary>
     public async Task UploadLogoAsync(string clientId, string fileName, byte[] content, CancellationToken cancellationToken)
     {

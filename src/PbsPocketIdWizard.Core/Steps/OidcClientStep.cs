@@ -122,7 +122,7 @@ public sealed class OidcClientStep(ApiClientFactory clients, RunJournal journal)
             : secretInPbs is not null
                 ? new(ChangeKind.NoChange, "Pocket ID client secret", $"already in the PBS realm '{state.Realm.Name}'")
                 : new(ChangeKind.Create, "Pocket ID client secret", existing is not null && !RunJournal.IsOurs(state, ResourceKind.PocketIdClient, existing.Id)
-                    ? $"the PBS realm '{state.Realm.Name}' holds no key that is an active secret of this client, so Pocket ID would refuse it: a new secret is created and handed to PBS directly"
+                    ? $"the PBS realm '{state.Realm.Name}' holds no key that is an active secret of this client, so Pocket ID would refuse it: a new secret is created and handed to PBS directly (on Pocket ID 2.14+ the older ones PBS no longer uses are deleted once PBS holds it)"
                     : "created and handed to PBS directly (nothing to copy)"));
 
         // Like the connection checks, what the plan found is recorded (by the session: plans only read), so the steps

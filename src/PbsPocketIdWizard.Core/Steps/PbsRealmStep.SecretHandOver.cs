@@ -58,4 +58,58 @@ public sealed partial class PbsRealmStep
 
         return secrets.Any(s => s.IsActive && (string.IsNullOrEmpty(s.Prefix) || key.StartsWith(s.Prefix, StringComparison.Ordinal)));
     }
+
+    /// <summary>
+    /// The client's secrets that are not the key PBS holds (v2.14+ lists them, and keeps at most 20 per client). A secret
+    /// without a prefix cannot be told apart and is never counted.
+    /// </summary>
+    internal static IReadOnlyList<PocketIdClientSecretInfo> SupersededSecrets(PocketIdOidcClient client, string key) =>
+        client.Credentials?.Secrets?
+            .Where(s => !string.IsNullOrEmpty(s.Id) && !string.IsNullOrEmpty(s.Prefix) && !key.StartsWith(s.Prefix, StringComparison.Ordinal))
+            .ToList() ?? [];
+
+    /// <summary>
+    /// The client and its superseded secrets when this run created the secret PBS is handed (it did so because PBS held
+    /// no key that is an active secret of the client, so PBS uses none of the older ones); null otherwise.
+    /// </summary>
+    private async Task<(PocketIdOidcClient Client, IReadOnlyList<PocketIdClientSecretInfo> Secrets)?> SupersededByRunAsync(WizardState state, CancellationToken cancellationToken)
+    {
+        if (state.Results.ClientId is not { } clientId || state.Results.ClientSecret is not { } secret
+            || !RunJournal.IsOurs(state, ResourceKind.PocketIdClientSecret, clientId)
+            || await clients.CreatePocketId(state.PocketId).FindOidcClientAsync(clientId, cancellationToken) is not { } client)
+        {
+            return null;
+        }
+
+        var superseded = SupersededSecrets(client, secret.Reveal());
+        return superseded.Count == 0 ? null : (client, superseded);
+    }
+
+    /// <summary>The plan's line for the superseded secrets deleted once PBS holds the new one; none when there are none.</summary>
+    private async Task<IEnumerable<PlannedChange>> SupersededSecretsPlanAsync(WizardState state, CancellationToken cancellationToken) =>
+        await SupersededByRunAsync(state, cancellationToken) is { } found
+            ? [new(ChangeKind.Update, "Pocket ID client secrets", $"delete {Count(found.Secrets.Count)} of the client {found.Client.Id} that PBS no longer uses, once PBS holds the new one (Pocket ID keeps at most 20)")]
+            : [];
+
+    /// <summary>
+    /// Deletes the superseded secrets after PBS holds the new key and reached Pocket ID with it, so repeated runs do not
+    /// pile secrets up to Pocket ID's limit. Returns what was done for the step's message (null: nothing).
+    /// </summary>
+    private async Task<string?> DeleteSupersededSecretsAsync(WizardState state, CancellationToken cancellationToken)
+    {
+        if (await SupersededByRunAsync(state, cancellationToken) is not { } found)
+        {
+            return null;
+        }
+
+        var pocketId = clients.CreatePocketId(state.PocketId);
+        foreach (var secret in found.Secrets)
+        {
+            await pocketId.DeleteClientSecretAsync(found.Client.Id, secret.Id!, cancellationToken);
+        }
+
+        return $"Deleted {Count(found.Secrets.Count)} of the client that PBS no longer uses.";
+    }
+
+    private static string Count(int secrets) => secrets == 1 ? "1 older secret" : $"{secrets} older secrets";
 }

@@ -66,6 +66,7 @@ public sealed partial class PbsRealmStep(ApiClientFactory clients, RunJournal jo
                 new(ChangeKind.Create, RealmResource, $"'{name}': issuer {state.Results.Issuer}, client {state.Results.ClientId ?? "(the one created above)"}, username claim {state.Realm.UsernameClaim}" +
                     $"{(state.Realm.Autocreate ? ", autocreate users" : string.Empty)}{(setsDefault ? ", default realm" : string.Empty)}"),
                 .. NoDefaultFlagNote(state),
+                .. await SupersededSecretsPlanAsync(state, cancellationToken),
             ], InputFingerprint(state));
         }
 
@@ -81,6 +82,7 @@ public sealed partial class PbsRealmStep(ApiClientFactory clients, RunJournal jo
                 ? new(ChangeKind.NoChange, RealmResource, $"'{name}' already uses issuer {state.Results.Issuer} and client {state.Results.ClientId}")
                 : new(ChangeKind.Update, RealmResource, $"'{name}': change {string.Join(", ", differences)}"),
             .. NoDefaultFlagNote(state),
+            .. await SupersededSecretsPlanAsync(state, cancellationToken),
         ], InputFingerprint(state));
     }
 
@@ -176,9 +178,14 @@ public sealed partial class PbsRealmStep(ApiClientFactory clients, RunJournal jo
             await DefaultSwitchDoneAsync(state, defaultSwitch, cancellationToken);
         }
 
-        var check = await CheckAuthUrlAsync(client, state, cancellationToken);
-        return check ?? StepOutcome.Success(
-            $"PBS realm '{name}' {(differences.Count == 0 ? "is in place" : "is set up")}, and PBS reached Pocket ID at {state.Results.Issuer}.");
+        if (await CheckAuthUrlAsync(client, state, cancellationToken) is { } failed)
+        {
+            return failed;
+        }
+
+        var deleted = await DeleteSupersededSecretsAsync(state, cancellationToken);
+        return StepOutcome.Success(
+            $"PBS realm '{name}' {(differences.Count == 0 ? "is in place" : "is set up")}, and PBS reached Pocket ID at {state.Results.Issuer}.{(deleted is null ? string.Empty : " " + deleted)}");
     }
 
     public override Task<StepOutcome> VerifyAsync(WizardState state, CancellationToken cancellationToken) =>
