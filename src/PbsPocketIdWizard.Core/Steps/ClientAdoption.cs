@@ -56,15 +56,16 @@ public static class ClientAdoption
     public static async Task<(PocketIdOidcClient Client, string Why)?> FindAsync(ApiClientFactory clients, WizardState state, CancellationToken cancellationToken)
     {
         var pocketId = clients.CreatePocketId(state.PocketId);
-        state.Results.ClientCandidates = [];
         if (!string.IsNullOrWhiteSpace(state.Client.AdoptClientId))
         {
+            // The candidates stay listed, so the admin can still change the choice (the web's picker).
             var chosen = state.Client.AdoptClientId.Trim();
             var client = await pocketId.FindOidcClientAsync(chosen, cancellationToken) ?? throw WizardStepException.Conflict(new FieldError(nameof(OidcClientInput.AdoptClientId),
-                $"Pocket ID has no OIDC client with the id '{chosen}': pick one of the listed clients, or clear the choice to create a new client."));
+                $"Pocket ID has no OIDC client with the id '{chosen}' (it may have been deleted): choose one of the clients listed, or none to let the wizard find or create the client."));
             return (client, "the client you chose");
         }
 
+        state.Results.ClientCandidates = [];
         if (await RealmClientIdAsync(clients, state, cancellationToken) is { } realmClientId
             && await pocketId.FindOidcClientAsync(realmClientId, cancellationToken) is { } realmClient)
         {
@@ -88,7 +89,7 @@ public static class ClientAdoption
                 throw WizardStepException.Conflict(new FieldError(nameof(OidcClientInput.AdoptClientId),
                     $"Pocket ID has {matches.Count} OIDC clients named '{name}' with a callback for {pbs.Host}: " +
                     string.Join("; ", matches.Select(c => $"{c.Id} ({string.Join(", ", c.CallbackUrlList)})")) +
-                    ". Choose the one PBS should use (in the wizard: pick it in the list; on the command line: set client.id in the answers file to its id)."));
+                    ". Choose the one PBS should use."));
         }
     }
 

@@ -310,7 +310,7 @@ public sealed class OidcClientStep(ApiClientFactory clients, RunJournal journal)
         {
             if (await client.FindOidcClientAsync(id, cancellationToken) is { } found)
             {
-                return (found, RunJournal.IsOurs(state, ResourceKind.PocketIdClient, id) ? null : "the client this run found before");
+                return (found, RunJournal.IsOurs(state, ResourceKind.PocketIdClient, id) ? null : "the existing client found in place when this run planned");
             }
         }
 

@@ -58,7 +58,7 @@ public static class RealmFindings
 
         return new FieldError(nameof(RealmInput.UsernameClaim),
             $"The PBS realm '{realm.Realm}' already exists with username claim '{current}', and PBS cannot change the username claim of an existing realm. " +
-            $"To keep the realm and its users, choose the username claim '{current}' (answers file: realm.usernameClaim); or choose another realm name to create a new realm. " +
+            $"To keep the realm and its users, choose the username claim '{current}'; or choose another realm name to create a new realm. " +
             "Nothing was changed on Pocket ID or PBS.");
     }
 
@@ -68,7 +68,7 @@ public static class RealmFindings
         var domains = await client.GetDomainsAsync(cancellationToken);
         var other = domains.FirstOrDefault(d => d.Realm == name && d.Type != "openid");
         return other is null ? null : new FieldError(nameof(RealmInput.Name),
-            $"PBS already has a {other.Type} realm named '{name}', and realm names are unique across all types: choose another realm name (answers file: realm.name). Nothing was changed on Pocket ID or PBS.");
+            $"PBS already has a {other.Type} realm named '{name}', and realm names are unique across all types: choose another realm name. Nothing was changed on Pocket ID or PBS.");
     }
 
     /// <summary>The realm's claim as the wizard names it: unset means the subject; preferred_username is "username".</summary>

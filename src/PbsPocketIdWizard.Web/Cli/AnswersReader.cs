@@ -151,12 +151,21 @@ public static class AnswersReader
         (step == WizardStepId.PocketIdConnection && field == nameof(PocketIdConnectionInput.ApiKey))
         || (step == WizardStepId.PbsConnection && field == nameof(PbsConnectionInput.Password));
 
-    /// <summary>A step's field name as the file spells it: Url → pbs.url, LogoFileName → client.logo, Grants[0].User → permissions[0].user.</summary>
+    /// <summary>Where the answers file holds a step's field (e.g. realm.usernameClaim), or null when the file has no such section.</summary>
+    public static string? AnswersKey(WizardStepId step, string field) =>
+        field.Length > 0 && Sections.FirstOrDefault(s => s.Step == step).Section is { } section ? FieldPath(section, field) : null;
+
+    /// <summary>A step's field name as the file spells it: Url → pbs.url, LogoFileName → client.logo, AdoptClientId → client.id, Grants[0].User → permissions[0].user.</summary>
     private static string FieldPath(string section, string field)
     {
         if (field == nameof(OidcClientInput.LogoFileName))
         {
             return $"{section}.logo";
+        }
+
+        if (field == nameof(OidcClientInput.AdoptClientId))
+        {
+            return $"{section}.id";
         }
 
         var grants = nameof(PermissionsInput.Grants);

@@ -26,14 +26,14 @@ internal sealed class DoctorCommand(EngineCommandContext context)
                 return CliExitCodes.InvalidAnswers;
             }
 
-            var findings = preview.AllChanges().Where(c => c.Change.Kind != ChangeKind.NoChange)
-                .Select(c => $"{c.Change.Resource}: {c.Change.Description}").ToList();
-            var failed = preview.FirstOrDefault(p => p.Failure is not null);
-            if (failed.Failure is { } failure)
+            var diagnosis = SetupDiagnosis.From(preview);
+            var findings = diagnosis.Findings.Select(f => $"{f.Resource}: {f.Repair}").ToList();
+            if (diagnosis is { FailedStep: { } failedStep, Failure: { } failure })
             {
+                var hints = string.Concat(EngineCommandContext.AnswersHints(failedStep, failure).Select(h => " " + h));
                 findings.Add(failure.IsConflict
-                    ? $"{failed.Step.Title}: {failure.Message}"
-                    : $"{failed.Step.Title} could not be checked: {failure.Message}");
+                    ? $"{failedStep.Title}: {failure.Message}{hints}"
+                    : $"{failedStep.Title} could not be checked: {failure.Message}{hints}");
             }
 
             if (findings.Count == 0)
@@ -48,7 +48,7 @@ internal sealed class DoctorCommand(EngineCommandContext context)
                 Out.WriteLine($"  - {finding}");
             }
 
-            Out.WriteLine(failed.Failure is { IsConflict: true }
+            Out.WriteLine(diagnosis.IsConflict
                 ? "Resolve the conflict first (see above); then `apply` repairs the rest in place."
                 : "`apply --answers FILE` repairs these in place: existing clients, realms and PBS users are kept, and undo puts back what it changed.");
             return CliExitCodes.Findings;

@@ -118,8 +118,21 @@ public sealed class EngineCommandContext
             Err.WriteLine($"  {error}");
         }
 
+        foreach (var hint in AnswersHints(step, outcome))
+        {
+            Err.WriteLine($"  {hint}");
+        }
+
         Err.Flush();
     }
+
+    /// <summary>
+    /// Where in the answers file the admin makes the choice a failure asks for (the engine's messages speak of choices,
+    /// as the web form offers them; on the command line each is a key of the answers file).
+    /// </summary>
+    public static IEnumerable<string> AnswersHints(IWizardStep step, StepOutcome outcome) =>
+        outcome.Errors.Select(e => AnswersReader.AnswersKey(step.Id, e.Field)).OfType<string>().Distinct()
+            .Select(key => $"In the answers file, this is {key}.");
 
     /// <summary>Where the run moved PBS's default realm flag (journal id "previous|new", see ResourceKind.PbsDefaultRealm).</summary>
     public static List<(string Previous, string Next)> DefaultRealmMoves(WizardState run) =>

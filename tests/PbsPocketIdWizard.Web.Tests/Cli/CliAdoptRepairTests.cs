@@ -95,6 +95,7 @@ public sealed class CliAdoptRepairTests : IAsyncLifetime
         Assert.Contains("already exists with username claim 'email'", plan.Err);
         Assert.Contains("choose the username claim 'email'", plan.Err);
         Assert.Contains("choose another realm name", plan.Err);
+        Assert.Contains("In the answers file, this is realm.usernameClaim.", plan.Err);
 
         var apply = await _cli.ApplyAsync(10);
         Assert.True(apply.Exit == CliExitCodes.Conflict, apply.Out + apply.Err);
@@ -116,7 +117,7 @@ public sealed class CliAdoptRepairTests : IAsyncLifetime
         Assert.True(ambiguous.Exit == CliExitCodes.Conflict, ambiguous.Out + ambiguous.Err);
         Assert.Contains(first.ClientId, ambiguous.Err);
         Assert.Contains(second.ClientId, ambiguous.Err);
-        Assert.Contains("set client.id in the answers file", ambiguous.Err);
+        Assert.Contains("In the answers file, this is client.id.", ambiguous.Err);
 
         await _cli.WriteAnswersAsync("username", second.ClientId);
         var plan = await _cli.RunWithAnswersAsync("plan", "--json");

@@ -80,4 +80,31 @@ public sealed class OidcClientStepViewTests : WizardBunitContext
 
         cut.WaitForAssertion(() => Assert.Equal(["https://backup.example.com"], Session.State.Client.ExtraCallbackUrls));
     }
+
+    [Fact]
+    public async Task PickClient_SeveralHandMadeCandidates_StoresTheChoiceInTheRunAndPlansAgain()
+    {
+        await StartAtAsync(WizardStepId.OidcClient, s =>
+        {
+            s.Pbs.Url = "https://pbs.example.com:8007";
+            s.Results.ClientCandidates =
+            [
+                new ClientCandidate("client-a", "Proxmox Backup Server", ["https://pbs.example.com"]),
+                new ClientCandidate("client-b", "Proxmox Backup Server", ["https://pbs.example.com/"]),
+            ];
+        });
+        var step = Steps[WizardStepId.OidcClient];
+        var cut = RenderWithProviders<OidcClientStepView>();
+        cut.WaitForAssertion(() => Assert.Equal(1, step.PlanCount));
+
+        Assert.Contains("Which existing client should PBS use?", cut.Markup, StringComparison.Ordinal);
+        Assert.DoesNotContain("client.id", cut.Markup, StringComparison.Ordinal);
+        var radios = cut.FindAll(".client-picker input[type=radio]");
+        Assert.Equal(2, radios.Count);
+        await radios[1].ClickAsync(new());
+
+        cut.WaitForAssertion(() => Assert.Equal("client-b", Session.State.Client.AdoptClientId));
+        cut.WaitForAssertion(() => Assert.Equal(2, step.PlanCount));
+        Assert.Equal("client-b", (await Store.LoadActiveAsync(CancellationToken.None))?.Client.AdoptClientId);
+    }
 }

@@ -172,6 +172,25 @@ public sealed class WizardViewModel(WizardSession session, WizardPrefill prefill
         }
     });
 
+    /// <summary>The check of an existing setup waits for a connection the admin is fixing; it opens again once both servers are connected.</summary>
+    public bool SetupCheckRequested { get; set; }
+
+    /// <summary>Both servers are connected and nothing runs: the moment a requested check can open again.</summary>
+    public bool SetupCheckCanResume => SetupCheckRequested && !session.IsBusy
+        && session.StatusOf(WizardStepId.PocketIdConnection) == StepStatus.Verified && session.StatusOf(WizardStepId.PbsConnection) == StepStatus.Verified;
+
+    /// <summary>
+    /// "Check an existing setup": the whole run planned read-only against the servers of the first two screens (both
+    /// connections are tested on the way), read as the same diagnosis as the command line's doctor. Null when the
+    /// check itself could not run (the reason is in <see cref="LastError"/>).
+    /// </summary>
+    public async Task<SetupDiagnosis?> CheckExistingSetupAsync()
+    {
+        SetupDiagnosis? diagnosis = null;
+        await RunAsync(async () => diagnosis = SetupDiagnosis.From(await session.PlanAllAsync(_circuit.Token)));
+        return diagnosis;
+    }
+
     public bool MoveNext() => session.MoveNext();
 
     public bool MoveBack() => session.MoveBack();
