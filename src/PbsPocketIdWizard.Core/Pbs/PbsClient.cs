@@ -65,7 +65,9 @@ public sealed partial class PbsClient
     public async Task<string> GetOpenIdAuthUrlAsync(string realm, string redirectUrl, CancellationToken cancellationToken)
     {
         var body = new Dictionary<string, object> { ["realm"] = realm, ["redirect-url"] = redirectUrl };
-        var envelope = await SendAsync<PbsEnvelope<string>>(HttpMethod.Post, Path("access/openid/auth-url"), Auth.None, body, "the OpenID auth-url request", cancellationToken);
+        // A POST that changes nothing: PBS resolves the issuer once per action, until the realm changes.
+        var envelope = await ReadCache.ReadAsync(CacheServer, $"access/openid/auth-url?realm={realm}&redirect-url={redirectUrl}",
+            () => SendUncachedAsync<PbsEnvelope<string>>(HttpMethod.Post, Path("access/openid/auth-url"), Auth.None, body, "the OpenID auth-url request", cancellationToken, null));
         return ApiCall.Require(ExternalService.Pbs, envelope.Data, "the OpenID auth-url request");
     }
 
@@ -187,7 +189,7 @@ public sealed partial class PbsClient
     public async Task UpdateBuiltinRealmAsync(string realm, PbsBuiltinRealmUpdate update, CancellationToken cancellationToken)
     {
         var path = realm is "pam" or "pbs" ? Path($"config/access/{realm}") : throw new ArgumentException($"'{realm}' is not a built-in realm (pam or pbs).", nameof(realm));
-        var current = await SendAsync<PbsEnvelope<JsonElement>>(HttpMethod.Get, path, Auth.Session, null, $"the {realm} realm", cancellationToken);
+        var current = await SendUncachedAsync<PbsEnvelope<JsonElement>>(HttpMethod.Get, path, Auth.Session, null, $"the {realm} realm", cancellationToken, null);
         await WriteAsync(HttpMethod.Put, path, update with { Digest = update.Digest ?? current.Digest }, $"updating the {realm} realm", cancellationToken);
     }
 
@@ -232,6 +234,30 @@ public sealed partial class PbsClient
         await SendAsync<PbsEnvelope<JsonElement?>>(method, path, Auth.Session, body, what, cancellationToken);
 
     private async Task<T> SendAsync<T>(HttpMethod method, string[] path, Auth auth, object? body, string what, CancellationToken cancellationToken, IReadOnlyDictionary<string, object?>? query = null)
+        where T : class
+    {
+        var route = string.Join('/', path);
+        if (method != HttpMethod.Get)
+        {
+            try
+            {
+                return await SendUncachedAsync<T>(method, path, auth, body, what, cancellationToken, query);
+            }
+            finally
+            {
+                // Also after a failure: the write may have happened before the answer was lost.
+                ReadCache.Forget(CacheServer, request => PbsReadCaching.MayChange(route, body, request));
+            }
+        }
+
+        var key = query is null ? route : $"{route}?{string.Join('&', query.Where(q => q.Value is not null).Select(q => $"{q.Key}={q.Value}"))}";
+        return await ReadCache.ReadAsync(CacheServer, key, () => SendUncachedAsync<T>(method, path, auth, body, what, cancellationToken, query));
+    }
+
+    /// <summary>Reads are kept per PBS address and the user they ran as (another user may see other things).</summary>
+    private string CacheServer => $"pbs {BaseUrl} {AuthId}";
+
+    private async Task<T> SendUncachedAsync<T>(HttpMethod method, string[] path, Auth auth, object? body, string what, CancellationToken cancellationToken, IReadOnlyDictionary<string, object?>? query)
         where T : class
     {
         if (auth == Auth.Session)

@@ -147,11 +147,18 @@ public sealed class PocketIdClient
     public async Task UploadLogoAsync(string clientId, string fileName, byte[] content, CancellationToken cancellationToken)
     {
         var request = Request(["api", "oidc", "clients", clientId, "logo"]).SetQueryParam("light", "true");
-        await ApiCall.RunAsync(ExternalService.PocketId, _options.RequestTimeout, async () =>
+        try
         {
-            using var stream = new MemoryStream(content, writable: false);
-            return await request.PostMultipartAsync(mp => mp.AddFile("file", stream, fileName), cancellationToken: cancellationToken);
-        }, cancellationToken);
+            await ApiCall.RunAsync(ExternalService.PocketId, _options.RequestTimeout, async () =>
+            {
+                using var stream = new MemoryStream(content, writable: false);
+                return await request.PostMultipartAsync(mp => mp.AddFile("file", stream, fileName), cancellationToken: cancellationToken);
+            }, cancellationToken);
+        }
+        finally
+        {
+            ForgetChangeableReads();
+        }
     }
 
     /// <summary>PUT /api/oidc/clients/{id}/allowed-user-groups (§8): replaces the set; [] clears it.</summary>
@@ -205,13 +212,26 @@ public sealed class PocketIdClient
     private async Task<T> GetAsync<T>(string[] path, string what, CancellationToken cancellationToken)
         where T : class
     {
-        var request = Request(path);
-        var result = await ApiCall.RunAsync(ExternalService.PocketId, _options.RequestTimeout,
-            () => request.GetJsonAsync<T>(cancellationToken: cancellationToken), cancellationToken);
-        return ApiCall.Require(ExternalService.PocketId, result, what);
+        return await ReadCache.ReadAsync(CacheServer, string.Join('/', path), async () =>
+        {
+            var request = Request(path);
+            var result = await ApiCall.RunAsync(ExternalService.PocketId, _options.RequestTimeout,
+                () => request.GetJsonAsync<T>(cancellationToken: cancellationToken), cancellationToken);
+            return ApiCall.Require(ExternalService.PocketId, result, what);
+        });
     }
 
-    private async Task<IReadOnlyList<T>> ListAllAsync<T>(string[] path, string? search, string what, CancellationToken cancellationToken)
+    /// <summary>Reads are kept per Pocket ID address (ReadCache); a write forgets all but the connection's own facts.</summary>
+    private string CacheServer => $"pocket-id {BaseUrl}";
+
+    private void ForgetChangeableReads() =>
+        ReadCache.Forget(CacheServer, request => !(request.StartsWith(".well-known/", StringComparison.Ordinal)
+            || request is "api/version/current" or "api/users/me"));
+
+    private Task<IReadOnlyList<T>> ListAllAsync<T>(string[] path, string? search, string what, CancellationToken cancellationToken) =>
+        ReadCache.ReadAsync(CacheServer, $"{string.Join('/', path)}?search={search}", () => ListAllUncachedAsync<T>(path, search, what, cancellationToken));
+
+    private async Task<IReadOnlyList<T>> ListAllUncachedAsync<T>(string[] path, string? search, string what, CancellationToken cancellationToken)
     {
         var all = new List<T>();
         // A page past the end is clamped to the last page, so stop at currentPage >= totalPages (§2 "Pagination").
@@ -240,21 +260,36 @@ public sealed class PocketIdClient
         where T : class
     {
         var request = Request(path);
-        var result = await ApiCall.RunAsync(ExternalService.PocketId, _options.RequestTimeout, async () =>
+        try
         {
-            var response = await request.SendJsonAsync(method, body, cancellationToken: cancellationToken);
-            return await response.GetJsonAsync<T>();
-        }, cancellationToken);
-        return ApiCall.Require(ExternalService.PocketId, result, what);
+            var result = await ApiCall.RunAsync(ExternalService.PocketId, _options.RequestTimeout, async () =>
+            {
+                var response = await request.SendJsonAsync(method, body, cancellationToken: cancellationToken);
+                return await response.GetJsonAsync<T>();
+            }, cancellationToken);
+            return ApiCall.Require(ExternalService.PocketId, result, what);
+        }
+        finally
+        {
+            // Also after a failure: the write may have happened before the answer was lost.
+            ForgetChangeableReads();
+        }
     }
 
     /// <summary>For calls whose answer the wizard does not need (it re-reads instead).</summary>
     private async Task SendAsync(HttpMethod method, string[] path, object? body, CancellationToken cancellationToken)
     {
         var request = Request(path);
-        await ApiCall.RunAsync(ExternalService.PocketId, _options.RequestTimeout,
-            () => body is null
-                ? request.SendAsync(method, cancellationToken: cancellationToken)
-                : request.SendJsonAsync(method, body, cancellationToken: cancellationToken), cancellationToken);
+        try
+        {
+            await ApiCall.RunAsync(ExternalService.PocketId, _options.RequestTimeout,
+                () => body is null
+                    ? request.SendAsync(method, cancellationToken: cancellationToken)
+                    : request.SendJsonAsync(method, body, cancellationToken: cancellationToken), cancellationToken);
+        }
+        finally
+        {
+            ForgetChangeableReads();
+        }
     }
 }

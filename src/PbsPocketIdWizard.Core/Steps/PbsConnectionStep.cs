@@ -161,7 +161,23 @@ public sealed class PbsConnectionStep(ApiClientFactory clients) : WizardStep
             return StepOutcome.Failure(StepErrors.From(ex, nameof(PbsConnectionInput.Url), "Reading the PBS version and permissions"));
         }
 
-        // 5. The fingerprint PBS reports for itself (needs Sys.Audit on /system/status; best effort).
+        // 5. The certificate's fingerprint: the pin it just matched, or else what PBS reports for itself (needs
+        // Sys.Audit on /system/status; best effort).
+        if (CertificatePin.Normalize(state.Pbs.Fingerprint) is { } matched)
+        {
+            state.Results.PbsPresentedFingerprint = matched;
+        }
+        else
+        {
+            await ReadReportedFingerprintAsync(client, state, cancellationToken);
+        }
+
+        var defaultNote = state.Results.PbsSupportsDefaultRealm ? string.Empty : " This PBS has no \"default realm\" option (it came with 3.3.7 / 3.4).";
+        return StepOutcome.Success($"Connected to Proxmox Backup Server {state.Results.PbsVersion} at {address.BaseUrl} as {client.AuthId}.{defaultNote}");
+    }
+
+    private static async Task ReadReportedFingerprintAsync(PbsClient client, WizardState state, CancellationToken cancellationToken)
+    {
         try
         {
             var status = await client.GetNodeStatusAsync("localhost", cancellationToken);
@@ -174,9 +190,6 @@ public sealed class PbsConnectionStep(ApiClientFactory clients) : WizardStep
         {
             // Not needed for the run.
         }
-
-        var defaultNote = state.Results.PbsSupportsDefaultRealm ? string.Empty : " This PBS has no \"default realm\" option (it came with 3.3.7 / 3.4).";
-        return StepOutcome.Success($"Connected to Proxmox Backup Server {state.Results.PbsVersion} at {address.BaseUrl} as {client.AuthId}.{defaultNote}");
     }
 
     private static FieldError MissingPrivilegesError(PbsClient client, List<(string Path, string Privilege, string Why)> missing, bool none)

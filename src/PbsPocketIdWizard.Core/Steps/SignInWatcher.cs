@@ -185,6 +185,8 @@ public sealed class SignInWatcher(ApiClientFactory clients, TimeProvider time)
 
         private async Task PollAsync(CancellationToken stop)
         {
+            // Every listing goes to PBS, even when an action that keeps its reads (ReadCache) started the watch.
+            ReadCache.Leave();
             try
             {
                 var client = connect();

@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using PbsPocketIdWizard.Core.Http;
+using PbsPocketIdWizard.Core.Pbs;
 
 namespace PbsPocketIdWizard.Core.Wizard;
 
@@ -37,6 +39,15 @@ public sealed partial class WizardSession
         _outcomes.Remove(step.Id);
         await TransitionAsync(step.Id, StepEvent.Planned, "Planned", null, cancellationToken, started);
         return plan;
+    }
+
+    /// <summary>Before running the pause: a person acts there (and may change more than the user list), so read afresh.</summary>
+    private static void ForgetReadsBeforeThePause(IWizardStep step)
+    {
+        if (step.Kind == StepKind.Pause)
+        {
+            ReadCache.ForgetAllBut(PbsReadCaching.SurvivesPause);
+        }
     }
 
     private async Task<StepOutcome> ApplyCoreAsync(IWizardStep step, CancellationToken cancellationToken)

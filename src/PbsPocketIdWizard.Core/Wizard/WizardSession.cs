@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using PbsPocketIdWizard.Core.Http;
 
 namespace PbsPocketIdWizard.Core.Wizard;
 
@@ -127,6 +128,7 @@ public sealed partial class WizardSession
     public async Task<StepOutcome> ApplyAsync(CancellationToken cancellationToken)
     {
         using var busy = EnterBusy();
+        ForgetReadsBeforeThePause(CurrentStep);
         return await ApplyCoreAsync(CurrentStep, cancellationToken);
     }
 
@@ -142,6 +144,7 @@ public sealed partial class WizardSession
     {
         using var busy = EnterBusy();
         var step = CurrentStep;
+        ForgetReadsBeforeThePause(step);
         if (await PlanCoreAsync(step, cancellationToken) is null)
         {
             return _outcomes[step.Id];
@@ -240,15 +243,17 @@ public sealed partial class WizardSession
         }
 
         RaiseChanged();
-        return new BusyScope(this);
+        return new BusyScope(this, ReadCache.Begin());
     }
 
     private void RaiseChanged() => Changed?.Invoke();
 
-    private readonly struct BusyScope(WizardSession session) : IDisposable
+    /// <summary>One action: exclusive, and its server reads reused until a write or a pause (ReadCache).</summary>
+    private readonly struct BusyScope(WizardSession session, IDisposable reads) : IDisposable
     {
         public void Dispose()
         {
+            reads.Dispose();
             Volatile.Write(ref session._busy, 0);
             session.RaiseChanged();
         }

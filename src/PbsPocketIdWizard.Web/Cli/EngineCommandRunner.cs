@@ -1,3 +1,4 @@
+using PbsPocketIdWizard.Core.Http;
 namespace PbsPocketIdWizard.Web.Cli;
 
 /// <summary>
@@ -21,20 +22,29 @@ public sealed class EngineCommandRunner
     public TimeSpan SignInGracePeriod { get; init; } = TimeSpan.FromSeconds(2);
 
     public Task<int> PlanAsync(PlanOptions options, CancellationToken cancellationToken) =>
-        new PlanCommand(_context).RunAsync(options, cancellationToken);
+        OneActionAsync(() => new PlanCommand(_context).RunAsync(options, cancellationToken));
 
     public Task<int> DoctorAsync(DoctorOptions options, CancellationToken cancellationToken) =>
-        new DoctorCommand(_context).RunAsync(options, cancellationToken);
+        OneActionAsync(() => new DoctorCommand(_context).RunAsync(options, cancellationToken));
 
     public Task<int> ApplyAsync(ApplyOptions options, CancellationToken cancellationToken) =>
-        new ApplyCommand(_context, SignInGracePeriod).RunAsync(options, cancellationToken);
+        OneActionAsync(() => new ApplyCommand(_context, SignInGracePeriod).RunAsync(options, cancellationToken));
 
     public Task<int> StatusAsync(StatusOptions options, CancellationToken cancellationToken) =>
         new StatusCommand(_context).RunAsync(options, cancellationToken);
 
     public Task<int> UndoAsync(UndoOptions options, CancellationToken cancellationToken) =>
-        new UndoCommand(_context).RunAsync(options, cancellationToken);
+        OneActionAsync(() => new UndoCommand(_context).RunAsync(options, cancellationToken));
 
     public Task<int> ExportAsync(ExportOptions options, CancellationToken cancellationToken) =>
         new ExportCommand(_context).RunAsync(options, cancellationToken);
+
+    /// <summary>A verb is one action: each server read is made once until the verb writes or waits for a person (ReadCache).</summary>
+    private static async Task<int> OneActionAsync(Func<Task<int>> verb)
+    {
+        using (ReadCache.Begin())
+        {
+            return await verb();
+        }
+    }
 }
