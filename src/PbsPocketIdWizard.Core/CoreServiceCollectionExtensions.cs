@@ -1,6 +1,7 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using PbsPocketIdWizard.Core.Clients;
 using PbsPocketIdWizard.Core.Http;
 using PbsPocketIdWizard.Core.PocketId;
 using PbsPocketIdWizard.Core.Steps;

@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using PbsPocketIdWizard.E2E.Tests.Pages;
 using PbsPocketIdWizard.E2E.Tests.Support;
-using PbsPocketIdWizard.Web.Hosting;
+using PbsPocketIdWizard.Web.Prefill;
 
 namespace PbsPocketIdWizard.E2E.Tests;
 

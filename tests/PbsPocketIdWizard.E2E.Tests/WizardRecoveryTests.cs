@@ -2,7 +2,7 @@ using System.Net.Http.Json;
 using Microsoft.Playwright;
 using PbsPocketIdWizard.E2E.Tests.Pages;
 using PbsPocketIdWizard.E2E.Tests.Support;
-using PbsPocketIdWizard.Web.Hosting;
+using PbsPocketIdWizard.Web.Prefill;
 
 namespace PbsPocketIdWizard.E2E.Tests;
 

@@ -3,7 +3,7 @@ using Microsoft.Playwright;
 using PbsPocketIdWizard.E2E.Tests.Pages;
 using PbsPocketIdWizard.E2E.Tests.Support;
 using PbsPocketIdWizard.Simulators.Hosting;
-using PbsPocketIdWizard.Web.Hosting;
+using PbsPocketIdWizard.Web.Prefill;
 
 namespace PbsPocketIdWizard.E2E.Tests;
 

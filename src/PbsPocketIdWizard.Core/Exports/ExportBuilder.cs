@@ -1,12 +1,12 @@
-using System.Text;
 using System.Text.Encodings.Web;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using System.Text.Json.Serialization;
+using System.Text.Json;
 using System.Text.RegularExpressions;
-using PbsPocketIdWizard.Core.Http;
+using System.Text;
 using PbsPocketIdWizard.Core.Pbs;
 using PbsPocketIdWizard.Core.PocketId;
+using PbsPocketIdWizard.Core.Security;
 using PbsPocketIdWizard.Core.Wizard;
 
 namespace PbsPocketIdWizard.Core.Exports;

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using PbsPocketIdWizard.Core.Http;
+using PbsPocketIdWizard.Core.Security;
 
 namespace PbsPocketIdWizard.Core.Pbs;
 

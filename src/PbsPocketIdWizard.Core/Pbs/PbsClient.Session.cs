@@ -2,6 +2,7 @@ using System.Net;
 using Flurl.Http;
 using PbsPocketIdWizard.Core.Http;
 using PbsPocketIdWizard.Core.Pbs.Models;
+using PbsPocketIdWizard.Core.Security;
 
 namespace PbsPocketIdWizard.Core.Pbs;
 

@@ -1,4 +1,4 @@
-using PbsPocketIdWizard.Core.Http;
+using PbsPocketIdWizard.Core.Security;
 
 namespace PbsPocketIdWizard.Core.Pbs;
 

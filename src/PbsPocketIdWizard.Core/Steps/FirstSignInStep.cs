@@ -1,7 +1,8 @@
 using System.Net;
+using PbsPocketIdWizard.Core.Clients;
 using PbsPocketIdWizard.Core.Http;
-using PbsPocketIdWizard.Core.Pbs;
 using PbsPocketIdWizard.Core.Pbs.Models;
+using PbsPocketIdWizard.Core.Pbs;
 using PbsPocketIdWizard.Core.Wizard;
 
 namespace PbsPocketIdWizard.Core.Steps;

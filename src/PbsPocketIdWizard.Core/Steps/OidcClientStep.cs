@@ -1,8 +1,9 @@
 using System.Net;
+using PbsPocketIdWizard.Core.Clients;
 using PbsPocketIdWizard.Core.Http;
 using PbsPocketIdWizard.Core.Pbs;
-using PbsPocketIdWizard.Core.PocketId;
 using PbsPocketIdWizard.Core.PocketId.Models;
+using PbsPocketIdWizard.Core.PocketId;
 using PbsPocketIdWizard.Core.Wizard;
 
 namespace PbsPocketIdWizard.Core.Steps;

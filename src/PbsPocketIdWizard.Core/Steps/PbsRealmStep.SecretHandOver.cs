@@ -1,7 +1,8 @@
-using PbsPocketIdWizard.Core.Http;
+using PbsPocketIdWizard.Core.Clients;
 using PbsPocketIdWizard.Core.Pbs;
-using PbsPocketIdWizard.Core.PocketId;
 using PbsPocketIdWizard.Core.PocketId.Models;
+using PbsPocketIdWizard.Core.PocketId;
+using PbsPocketIdWizard.Core.Security;
 using PbsPocketIdWizard.Core.Wizard;
 
 namespace PbsPocketIdWizard.Core.Steps;

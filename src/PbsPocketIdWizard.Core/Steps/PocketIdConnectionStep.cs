@@ -1,4 +1,5 @@
 using System.Net;
+using PbsPocketIdWizard.Core.Clients;
 using PbsPocketIdWizard.Core.Http;
 using PbsPocketIdWizard.Core.Wizard;
 

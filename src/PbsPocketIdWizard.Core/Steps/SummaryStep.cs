@@ -1,3 +1,4 @@
+using PbsPocketIdWizard.Core.Clients;
 using PbsPocketIdWizard.Core.Http;
 using PbsPocketIdWizard.Core.Pbs;
 using PbsPocketIdWizard.Core.Wizard;

@@ -1,6 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
-using PbsPocketIdWizard.Core.Http;
+using System.Text.Json;
+using PbsPocketIdWizard.Core.Security;
 
 namespace PbsPocketIdWizard.Core.Wizard;
 

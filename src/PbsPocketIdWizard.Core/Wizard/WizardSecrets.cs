@@ -1,7 +1,7 @@
 using System.Reflection;
-using System.Text.Json;
 using System.Text.Json.Serialization;
-using PbsPocketIdWizard.Core.Http;
+using System.Text.Json;
+using PbsPocketIdWizard.Core.Security;
 
 namespace PbsPocketIdWizard.Core.Wizard;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using PbsPocketIdWizard.Core.Pbs;
 using PbsPocketIdWizard.Core.PocketId;
-using PbsPocketIdWizard.Core.Http;
+using PbsPocketIdWizard.Core.Security;
 using PbsPocketIdWizard.Core.Wizard;
 
 namespace PbsPocketIdWizard.Web.Cli;

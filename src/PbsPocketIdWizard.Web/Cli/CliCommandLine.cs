@@ -11,7 +11,7 @@ public sealed record CliActions(
     Func<Uri, CancellationToken, Task<bool>> Healthcheck,
     Func<string[], Task<int>> WebHost)
 {
-    public static CliActions Process { get; } = new(EngineCommands.RunAsync, SimulatorsCommand.RunAsync, HealthcheckCommand.CheckAsync, Hosting.WebHost.RunAsync);
+    public static CliActions Process { get; } = new(EngineCommands.RunAsync, SimulatorsCommand.RunAsync, HealthcheckCommand.CheckAsync, Hosting.WizardWebHost.RunAsync);
 }
 
 /// <summary>

@@ -1,13 +1,13 @@
-using PbsPocketIdWizard.Core;
-using PbsPocketIdWizard.Core.Http;
+using PbsPocketIdWizard.Core.Security;
 using PbsPocketIdWizard.Core.Steps;
 using PbsPocketIdWizard.Core.Wizard;
+using PbsPocketIdWizard.Core;
 using PbsPocketIdWizard.Web.Hosting;
-using Serilog;
 using Serilog.Core;
 using Serilog.Events;
-using Serilog.Formatting;
 using Serilog.Formatting.Display;
+using Serilog.Formatting;
+using Serilog;
 
 namespace PbsPocketIdWizard.Web.Cli;
 

@@ -1,5 +1,5 @@
-using PbsPocketIdWizard.Core.Http;
 using PbsPocketIdWizard.Core.Pbs;
+using PbsPocketIdWizard.Core.Security;
 using PbsPocketIdWizard.Core.Wizard;
 
 namespace PbsPocketIdWizard.Web.Cli;

@@ -1,13 +1,15 @@
-using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
-using PbsPocketIdWizard.Core;
-using PbsPocketIdWizard.Core.Http;
+using PbsPocketIdWizard.Core.Security;
 using PbsPocketIdWizard.Core.Wizard;
+using PbsPocketIdWizard.Core;
 using PbsPocketIdWizard.Web.Components.Wizard;
 using PbsPocketIdWizard.Web.Components;
+using PbsPocketIdWizard.Web.Configuration;
 using PbsPocketIdWizard.Web.Hosting.Access;
+using PbsPocketIdWizard.Web.Prefill;
 using Serilog;
 
 namespace PbsPocketIdWizard.Web.Hosting;
@@ -17,7 +19,7 @@ public static class WebHostingExtensions
     /// <summary>Everything the web wizard needs: logging, options, the access gate, MudBlazor, Razor components, health.</summary>
     public static WebApplicationBuilder AddWizardWeb(this WebApplicationBuilder builder)
     {
-        // Serilog from the "Serilog" section. No bootstrap logger: start-up failures go to stderr in WebHost.
+        // Serilog from the "Serilog" section. No bootstrap logger: start-up failures go to stderr in WizardWebHost.
         // The static Log.Logger is left alone so several hosts in one test process never share or close it.
         builder.Services.AddSerilog(
             (services, logger) => logger

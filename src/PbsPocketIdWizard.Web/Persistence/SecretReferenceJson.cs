@@ -1,7 +1,7 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
-using PbsPocketIdWizard.Core.Http;
+using System.Text.Json.Serialization;
+using System.Text.Json;
+using PbsPocketIdWizard.Core.Security;
 using PbsPocketIdWizard.Core.Wizard;
 
 namespace PbsPocketIdWizard.Web.Persistence;

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using PbsPocketIdWizard.Core.Wizard;
-using Secret = PbsPocketIdWizard.Core.Http.Secret;
+using Secret = PbsPocketIdWizard.Core.Security.Secret;
 
 namespace PbsPocketIdWizard.Web.Persistence;
 

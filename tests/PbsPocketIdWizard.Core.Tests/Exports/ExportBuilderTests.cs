@@ -1,6 +1,6 @@
 using System.Text.Json;
 using PbsPocketIdWizard.Core.Exports;
-using PbsPocketIdWizard.Core.Http;
+using PbsPocketIdWizard.Core.Security;
 using PbsPocketIdWizard.Core.Wizard;
 
 namespace PbsPocketIdWizard.Core.Tests.Exports;

@@ -2,8 +2,9 @@ using System.Net;
 using System.Text.Json;
 using Flurl.Http.Testing;
 using PbsPocketIdWizard.Core.Http;
-using PbsPocketIdWizard.Core.PocketId;
 using PbsPocketIdWizard.Core.PocketId.Models;
+using PbsPocketIdWizard.Core.PocketId;
+using PbsPocketIdWizard.Core.Security;
 using PbsPocketIdWizard.Core.Tests.Support;
 using PbsPocketIdWizard.Core.Wizard;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using PbsPocketIdWizard.Core.Http;
+using PbsPocketIdWizard.Core.Clients;
 using PbsPocketIdWizard.Core.Pbs.Models;
 using PbsPocketIdWizard.Core.Steps;
 using PbsPocketIdWizard.Core.Tests.Support;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using PbsPocketIdWizard.Core.Http;
+using PbsPocketIdWizard.Core.Clients;
+using PbsPocketIdWizard.Core.Security;
 using PbsPocketIdWizard.Core.Steps;
 using PbsPocketIdWizard.Core.Tests.Support;
 using PbsPocketIdWizard.Core.Wizard;

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
-using PbsPocketIdWizard.Core.Http;
-using PbsPocketIdWizard.Core.Pbs;
+using PbsPocketIdWizard.Core.Clients;
 using PbsPocketIdWizard.Core.Pbs.Models;
+using PbsPocketIdWizard.Core.Pbs;
 using PbsPocketIdWizard.Core.Steps;
 using PbsPocketIdWizard.Core.Tests.Support;
 using PbsPocketIdWizard.Core.Wizard;

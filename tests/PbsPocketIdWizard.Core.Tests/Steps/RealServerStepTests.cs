@@ -42,7 +42,7 @@ public sealed class RealServerStepTests
     {
         await using var host = await SimulatorHost.StartAsync();
         var state = host.NewState();
-        var pbs = host.Engine.GetRequiredService<PbsPocketIdWizard.Core.Http.ApiClientFactory>().CreatePbs(state.Pbs);
+        var pbs = host.Engine.GetRequiredService<PbsPocketIdWizard.Core.Clients.ApiClientFactory>().CreatePbs(state.Pbs);
 
         await pbs.UpdateBuiltinRealmAsync("pbs", new PbsBuiltinRealmUpdate { Default = true }, CancellationToken.None);
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using PbsPocketIdWizard.Core.Http;
+using PbsPocketIdWizard.Core.Clients;
 using PbsPocketIdWizard.Core.PocketId.Models;
 using PbsPocketIdWizard.Core.Steps;
 using PbsPocketIdWizard.Core.Tests.Support;

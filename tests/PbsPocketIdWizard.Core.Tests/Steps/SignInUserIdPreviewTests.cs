@@ -105,7 +105,7 @@ public sealed class SignInUserIdPreviewTests
         await using var host = await SimulatorHost.StartAsync();
         var (state, previewer, _) = await ClientCreatedAsync(host);
         await host.RunStepOkAsync(host.Step<PbsRealmStep>(), state);
-        await host.Engine.GetRequiredService<PbsPocketIdWizard.Core.Http.ApiClientFactory>().CreatePbs(state.Pbs)
+        await host.Engine.GetRequiredService<PbsPocketIdWizard.Core.Clients.ApiClientFactory>().CreatePbs(state.Pbs)
             .UpdateOpenIdRealmAsync("PocketID", new() { Scopes = "email" }, CancellationToken.None);
 
         Assert.Equal("openid email", await previewer.SignInScopesAsync(state, CancellationToken.None));

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using PbsPocketIdWizard.Core.Http;
+using PbsPocketIdWizard.Core.Security;
 using PbsPocketIdWizard.Core.Steps;
 using PbsPocketIdWizard.Core.Tests.Support;
 using PbsPocketIdWizard.Core.Wizard;

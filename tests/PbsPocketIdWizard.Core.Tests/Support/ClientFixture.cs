@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using PbsPocketIdWizard.Core.Clients;
 using PbsPocketIdWizard.Core.Http;
 
 namespace PbsPocketIdWizard.Core.Tests.Support;

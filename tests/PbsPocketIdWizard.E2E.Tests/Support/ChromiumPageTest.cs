@@ -1,8 +1,8 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using PbsPocketIdWizard.Web.Hosting;
+using PbsPocketIdWizard.Web.Prefill;
 
 namespace PbsPocketIdWizard.E2E.Tests.Support;
 

@@ -1,5 +1,5 @@
 using Bunit;
-using PbsPocketIdWizard.Core.Http;
+using PbsPocketIdWizard.Core.Security;
 using PbsPocketIdWizard.Core.Wizard;
 using PbsPocketIdWizard.Web.Components.Wizard.Steps;
 using PbsPocketIdWizard.Web.Tests.Support;

@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using PbsPocketIdWizard.Web.Hosting;
+using PbsPocketIdWizard.Web.Configuration;
 using PbsPocketIdWizard.Web.Hosting.Access;
 using PbsPocketIdWizard.Web.Tests.Support;
 

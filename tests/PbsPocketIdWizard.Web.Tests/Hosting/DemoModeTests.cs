@@ -5,7 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using PbsPocketIdWizard.Core.Wizard;
 using PbsPocketIdWizard.Simulators.Faults;
-using PbsPocketIdWizard.Web.Hosting;
+using PbsPocketIdWizard.Web.Configuration;
+using PbsPocketIdWizard.Web.Prefill;
 using PbsPocketIdWizard.Web.Tests.Support;
 
 namespace PbsPocketIdWizard.Web.Tests.Hosting;
@@ -101,7 +102,7 @@ public sealed class DemoModeTests
         prefill.Apply(current);
         var earlier = new WizardState { Pbs = { Url = $"https://{env.PbsUrl.Host}:{env.PbsUrl.Port + 1}" } };
         var elsewhere = new WizardState { Pbs = { Url = "https://pbs.example.com:8007" } };
-        var samePortsOtherCredentials = new WizardState { Pbs = { Url = current.Pbs.Url, Password = new PbsPocketIdWizard.Core.Http.Secret("from-an-earlier-start") } };
+        var samePortsOtherCredentials = new WizardState { Pbs = { Url = current.Pbs.Url, Password = new PbsPocketIdWizard.Core.Security.Secret("from-an-earlier-start") } };
 
         Assert.False(prefill.IsStaleDemoRun(current));
         Assert.True(prefill.IsStaleDemoRun(earlier));

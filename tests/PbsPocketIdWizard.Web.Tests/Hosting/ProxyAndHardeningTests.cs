@@ -1,7 +1,8 @@
-using Microsoft.AspNetCore.Builder;
 using System.Net;
-using PbsPocketIdWizard.Web.Hosting;
+using Microsoft.AspNetCore.Builder;
+using PbsPocketIdWizard.Web.Configuration;
 using PbsPocketIdWizard.Web.Hosting.Access;
+using PbsPocketIdWizard.Web.Hosting;
 using PbsPocketIdWizard.Web.Tests.Support;
 
 namespace PbsPocketIdWizard.Web.Tests.Hosting;
@@ -17,7 +18,7 @@ public sealed class ProxyAndHardeningTests
     private static async Task<(WebApplication App, HttpClient Client, TempDirectory Data)> StartAsync(params string[] settings)
     {
         var data = new TempDirectory();
-        var app = WebHost.Build([
+        var app = WizardWebHost.Build([
             "--environment=Testing", "--urls=http://127.0.0.1:0", $"--Wizard:DataDirectory={data.Path}", "--Wizard:Mode=Live",
             $"--Wizard:AccessToken={Token}", .. settings]);
         await app.StartAsync();
@@ -122,7 +123,7 @@ public sealed class ProxyAndHardeningTests
     {
         using var data = new TempDirectory();
 
-        var ex = Assert.ThrowsAny<Microsoft.Extensions.Options.OptionsValidationException>(() => WebHost.Build([
+        var ex = Assert.ThrowsAny<Microsoft.Extensions.Options.OptionsValidationException>(() => WizardWebHost.Build([
             "--environment=Testing", "--urls=http://127.0.0.1:0", $"--Wizard:DataDirectory={data.Path}", "--ForwardedHeaders_Enabled=true"]));
 
         Assert.Contains("Wizard__TrustedProxies", ex.Message, StringComparison.Ordinal);

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using PbsPocketIdWizard.Web.Cli;
+using PbsPocketIdWizard.Web.Configuration;
 using PbsPocketIdWizard.Web.Hosting;
 using PbsPocketIdWizard.Web.Tests.Support;
 
@@ -28,7 +29,7 @@ public sealed class StartupTests
     public async Task Start_WithInvalidWizardOptions_FailsBeforeListening(string setting, string expectedInMessage)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "pbs-wizard-tests-" + Guid.NewGuid().ToString("N"));
-        await using var app = WebHost.Build(["--environment=Testing", "--urls=http://127.0.0.1:0", $"--Wizard:DataDirectory={dataDirectory}", "--Wizard:Mode=Live", setting]);
+        await using var app = WizardWebHost.Build(["--environment=Testing", "--urls=http://127.0.0.1:0", $"--Wizard:DataDirectory={dataDirectory}", "--Wizard:Mode=Live", setting]);
 
         var ex = await Assert.ThrowsAnyAsync<OptionsValidationException>(() => app.StartAsync());
 

@@ -17,7 +17,7 @@ public sealed partial class TokenLogTests
     {
         using var data = new TempDirectory();
         var output = new StringBuilder();
-        var web = typeof(WebHost).Assembly.Location;
+        var web = typeof(WizardWebHost).Assembly.Location;
         var start = new ProcessStartInfo("dotnet")
         {
             ArgumentList = { web, "--urls=http://127.0.0.1:0", "--environment=Development" },

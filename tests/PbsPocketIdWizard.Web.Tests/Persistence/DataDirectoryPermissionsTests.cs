@@ -4,7 +4,7 @@ using PbsPocketIdWizard.Core.Wizard;
 using PbsPocketIdWizard.Web.Hosting;
 using PbsPocketIdWizard.Web.Persistence;
 using PbsPocketIdWizard.Web.Tests.Support;
-using Secret = PbsPocketIdWizard.Core.Http.Secret;
+using Secret = PbsPocketIdWizard.Core.Security.Secret;
 
 namespace PbsPocketIdWizard.Web.Tests.Persistence;
 

@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
-using PbsPocketIdWizard.Core.Http;
+using PbsPocketIdWizard.Core.Security;
 using PbsPocketIdWizard.Core.Wizard;
 using PbsPocketIdWizard.Web.Persistence;
 using PbsPocketIdWizard.Web.Tests.Support;

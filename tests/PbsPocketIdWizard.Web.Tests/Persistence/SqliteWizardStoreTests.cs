@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using PbsPocketIdWizard.Core.Http;
+using PbsPocketIdWizard.Core.Security;
 using PbsPocketIdWizard.Core.Wizard;
 using PbsPocketIdWizard.Web.Persistence;
 using PbsPocketIdWizard.Web.Tests.Support;

@@ -1,13 +1,14 @@
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using PbsPocketIdWizard.Core;
 using PbsPocketIdWizard.Core.Wizard;
+using PbsPocketIdWizard.Core;
 using PbsPocketIdWizard.Web.Components.Wizard;
-using PbsPocketIdWizard.Web.Hosting;
+using PbsPocketIdWizard.Web.Configuration;
+using PbsPocketIdWizard.Web.Prefill;
 
 namespace PbsPocketIdWizard.Web.Tests.Support;
 

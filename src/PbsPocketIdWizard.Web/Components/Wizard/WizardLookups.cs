@@ -1,6 +1,7 @@
+using PbsPocketIdWizard.Core.Clients;
 using PbsPocketIdWizard.Core.Http;
-using PbsPocketIdWizard.Core.Pbs;
 using PbsPocketIdWizard.Core.Pbs.Models;
+using PbsPocketIdWizard.Core.Pbs;
 using PbsPocketIdWizard.Core.PocketId.Models;
 using PbsPocketIdWizard.Core.Steps;
 using PbsPocketIdWizard.Core.Wizard;

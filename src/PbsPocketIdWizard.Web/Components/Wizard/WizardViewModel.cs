@@ -1,6 +1,6 @@
 using PbsPocketIdWizard.Core.Http;
 using PbsPocketIdWizard.Core.Wizard;
-using PbsPocketIdWizard.Web.Hosting;
+using PbsPocketIdWizard.Web.Prefill;
 
 namespace PbsPocketIdWizard.Web.Components.Wizard;
 
@@ -259,20 +259,6 @@ public sealed class WizardViewModel(WizardSession session, WizardPrefill prefill
         var text = ResourceDescriber.Describe(kind, resourceId, State);
         return char.ToUpperInvariant(text[0]) + text[1..];
     }
-
-    public static string Describe(ResourceKind kind) => kind switch
-    {
-        ResourceKind.PocketIdClient => "Pocket ID OIDC client",
-        ResourceKind.PocketIdClientSecret => "Pocket ID client secret",
-        ResourceKind.PocketIdClientLogo => "Pocket ID client logo",
-        ResourceKind.PocketIdAllowedGroups => "Pocket ID allowed groups",
-        ResourceKind.PbsRealm => "PBS OpenID realm",
-        ResourceKind.PbsRealmScopes => "PBS realm scopes",
-        ResourceKind.PbsUser => "PBS user",
-        ResourceKind.PbsAcl => "PBS permission",
-        ResourceKind.PbsDefaultRealm => "PBS default realm",
-        _ => kind.ToString(),
-    };
 
     public void Dispose()
     {

@@ -4,6 +4,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
+using PbsPocketIdWizard.Web.Configuration;
 
 namespace PbsPocketIdWizard.Web.Hosting.Access;
 

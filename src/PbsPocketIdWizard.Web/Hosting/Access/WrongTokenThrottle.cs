@@ -4,7 +4,7 @@ using System.Threading.RateLimiting;
 namespace PbsPocketIdWizard.Web.Hosting.Access;
 
 /// <summary>
-/// Counts wrong access tokens per client address (as seen after the trusted proxies, see <see cref="TrustedProxies"/>)
+/// Counts wrong access tokens per client address (as seen after the trusted proxies, see <see cref="Configuration.TrustedProxies"/>)
 /// with ASP.NET Core's rate limiter: <see cref="PermitsPerWindow"/> wrong tokens per window are answered, later ones get
 /// 429 until the window ends. Only wrong tokens take a permit, so a correct token is never refused, and the
 /// partitioned limiter drops an address's counter once it has been idle (nothing remembers addresses for ever).

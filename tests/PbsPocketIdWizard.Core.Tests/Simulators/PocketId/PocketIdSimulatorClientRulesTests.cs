@@ -8,7 +8,7 @@ namespace PbsPocketIdWizard.Core.Tests.Simulators.PocketId;
 /// Client rules the real source fixes (real-source-findings.md): pkceEnabled on full-replace PUTs, the 20-secret limit
 /// and secret deletion on 2.14, the preview's group check, logo types and the dark logo, usernames with '@'.
 /// </summary>
-public sealed class PocketIdClientRulesTests
+public sealed class PocketIdSimulatorClientRulesTests
 {
     [Fact]
     public async Task UpdateClient_WithoutPkceEnabled_ResetsItToFalse()

@@ -1,7 +1,7 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 
-namespace PbsPocketIdWizard.Web.Hosting.Access;
+namespace PbsPocketIdWizard.Web.Configuration;
 
 /// <summary>
 /// Where the wizard's access token comes from: Wizard:AccessToken, the file named by Wizard:AccessTokenFile (a Docker

@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Options;
-using PbsPocketIdWizard.Core.Http;
+using PbsPocketIdWizard.Core.Security;
 using PbsPocketIdWizard.Core.Wizard;
+using PbsPocketIdWizard.Web.Configuration;
 
-namespace PbsPocketIdWizard.Web.Hosting;
+namespace PbsPocketIdWizard.Web.Prefill;
 
 /// <summary>
 /// Fills a fresh run's connection forms: in demo mode with the simulators' addresses and credentials, in live mode

@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
 
-namespace PbsPocketIdWizard.Web.Hosting;
+namespace PbsPocketIdWizard.Web.Configuration;
 
 /// <summary>
 /// Wizard:TrustedProxies: the reverse proxies (addresses or networks, e.g. "172.18.0.0/16 10.0.0.5") whose

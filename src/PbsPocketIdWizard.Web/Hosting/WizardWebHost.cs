@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace PbsPocketIdWizard.Web.Hosting;
 
 /// <summary>The web wizard host (default command). Any argument that is not a sub-command (--urls, --environment=…) lands here.</summary>
-public static class WebHost
+public static class WizardWebHost
 {
     public static async Task<int> RunAsync(string[] args)
     {
@@ -36,7 +36,7 @@ public static class WebHost
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = args,
-            ApplicationName = typeof(WebHost).Assembly.GetName().Name,
+            ApplicationName = typeof(WizardWebHost).Assembly.GetName().Name,
             ContentRootPath = ContentRoot(),
         });
         builder.AddWizardWeb();

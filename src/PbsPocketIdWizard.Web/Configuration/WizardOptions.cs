@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace PbsPocketIdWizard.Web.Hosting;
+namespace PbsPocketIdWizard.Web.Configuration;
 
 public enum WizardMode
 {
@@ -24,7 +24,7 @@ public sealed class WizardOptions : IValidatableObject
     public string DataDirectory { get; set; } = "./data";
 
     /// <summary>A fixed access token instead of a random one per start; never printed.</summary>
-    [MinLength(Access.AccessToken.MinimumLength, ErrorMessage = "Wizard:AccessToken must be at least 16 characters; leave it empty for a random one.")]
+    [MinLength(Configuration.AccessToken.MinimumLength, ErrorMessage = "Wizard:AccessToken must be at least 16 characters; leave it empty for a random one.")]
     public string? AccessToken { get; set; }
 
     /// <summary>A file holding the access token (a Docker secret such as /run/secrets/wizard_access_token).</summary>
@@ -63,7 +63,7 @@ public sealed class WizardOptions : IValidatableObject
         {
             yield return new ValidationResult("Set either Wizard:AccessToken or Wizard:AccessTokenFile, not both.", ["Wizard:AccessTokenFile"]);
         }
-        else if (!string.IsNullOrWhiteSpace(AccessTokenFile) && Access.AccessToken.ProblemWithFile(AccessTokenFile) is { } problem)
+        else if (!string.IsNullOrWhiteSpace(AccessTokenFile) && Configuration.AccessToken.ProblemWithFile(AccessTokenFile) is { } problem)
         {
             yield return new ValidationResult(problem, ["Wizard:AccessTokenFile"]);
         }
@@ -73,7 +73,7 @@ public sealed class WizardOptions : IValidatableObject
             yield return new ValidationResult("Wizard:SessionLifetime must be between 00:01:00 and 30.00:00:00.", ["Wizard:SessionLifetime"]);
         }
 
-        foreach (var entry in Hosting.TrustedProxies.Entries(TrustedProxies).Where(e => Hosting.TrustedProxies.Parse(e) is null))
+        foreach (var entry in Configuration.TrustedProxies.Entries(TrustedProxies).Where(e => Configuration.TrustedProxies.Parse(e) is null))
         {
             yield return new ValidationResult($"Wizard:TrustedProxies: '{entry}' is neither an IP address nor a network such as 172.18.0.0/16.", ["Wizard:TrustedProxies"]);
         }

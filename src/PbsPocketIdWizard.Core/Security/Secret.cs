@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace PbsPocketIdWizard.Core.Http;
+namespace PbsPocketIdWizard.Core.Security;
 
 /// <summary>
 /// A secret value (API key, password, API token, client secret, ticket). ToString() is "***" so it never reaches a

@@ -4,11 +4,12 @@ using System.Text.Json.Serialization;
 using Flurl.Http;
 using Flurl.Http.Configuration;
 using Microsoft.Extensions.Options;
+using PbsPocketIdWizard.Core.Http;
 using PbsPocketIdWizard.Core.Pbs;
 using PbsPocketIdWizard.Core.PocketId;
 using PbsPocketIdWizard.Core.Wizard;
 
-namespace PbsPocketIdWizard.Core.Http;
+namespace PbsPocketIdWizard.Core.Clients;
 
 /// <summary>
 /// Builds one typed client per connection, wraps it in a FlurlClient with the connection's base URL, and adds auth in

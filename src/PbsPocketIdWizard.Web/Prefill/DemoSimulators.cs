@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Options;
 using PbsPocketIdWizard.Simulators.Hosting;
+using PbsPocketIdWizard.Web.Configuration;
 
-namespace PbsPocketIdWizard.Web.Hosting;
+namespace PbsPocketIdWizard.Web.Prefill;
 
 /// <summary>What demo mode pre-fills: the simulators' addresses and credentials, and the PBS certificate fingerprint.</summary>
 public sealed record DemoEnvironment(Uri PocketIdUrl, string PocketIdApiKey, Uri PbsUrl, string PbsUsername, string PbsPassword, string PbsFingerprint);
