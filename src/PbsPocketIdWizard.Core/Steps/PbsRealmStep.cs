@@ -282,14 +282,14 @@ public sealed partial class PbsRealmStep(ApiClientFactory clients, RunJournal jo
         var name = state.Realm.Name;
         var holder = (await client.GetDomainsAsync(cancellationToken)).FirstOrDefault(d => d.Default == true)?.Realm;
         var next = state.Realm.Default ? name : holder == name ? null : holder;
-        return holder is not null && holder != next ? $"{holder}|{next}" : null;
+        return holder is not null && holder != next ? new DefaultRealmMove(holder, next ?? string.Empty).JournalId : null;
     }
 
     private async Task DefaultSwitchDoneAsync(WizardState state, string? defaultSwitch, CancellationToken cancellationToken)
     {
         if (defaultSwitch is not null)
         {
-            var previous = defaultSwitch.Split('|')[0];
+            var previous = DefaultRealmMove.Parse(defaultSwitch).Previous;
             await journal.DoneAsync(state, Id, ResourceKind.PbsDefaultRealm, defaultSwitch, cancellationToken, RunJournal.Update,
                 $"'{previous}' was the default realm; undo makes it the default again");
         }
@@ -301,8 +301,7 @@ public sealed partial class PbsRealmStep(ApiClientFactory clients, RunJournal jo
     /// </summary>
     private static async Task<(string Text, bool NeedsAdmin)> RestoreDefaultAsync(PbsClient client, string id, CancellationToken cancellationToken)
     {
-        var parts = id.Split('|');
-        var (previous, next) = (parts[0], parts.Length > 1 ? parts[1] : string.Empty);
+        var (previous, next) = DefaultRealmMove.Parse(id);
         var domains = await client.GetDomainsAsync(cancellationToken);
         var holder = domains.FirstOrDefault(d => d.Default == true)?.Realm;
         var target = domains.FirstOrDefault(d => d.Realm == previous);

@@ -55,8 +55,6 @@ public sealed class PermissionsStep(ApiClientFactory clients, RunJournal journal
     public static HashSet<string> ScopeSet(string? scopes) =>
         PbsRules.ScopeItems(scopes ?? PbsRules.DefaultRealmScopes).ToHashSet(StringComparer.Ordinal);
 
-    private static string AclId(string path, string authId, string role) => $"{path}|{authId}|{role}";
-
     private IEnumerable<(string Path, string AuthId, string Role, bool Propagate)> Grants(WizardState state) =>
         state.Permissions.Grants.Select(g => (g.Path, PbsRules.ToUserId(g.User, state.Realm.Name), g.Role, g.Propagate));
 
@@ -121,7 +119,7 @@ public sealed class PermissionsStep(ApiClientFactory clients, RunJournal journal
             foreach (var (path, authId, role, propagate) in Grants(state))
             {
                 var entry = await FindAclAsync(client, path, authId, role, cancellationToken);
-                var id = AclId(path, authId, role);
+                var id = new AclEntryId(path, authId, role).JournalId;
                 if (entry is not null && entry.Propagate == propagate)
                 {
                     if (RunJournal.IsOurs(state, ResourceKind.PbsAcl, id) && !state.CreatedByRun(ResourceKind.PbsAcl).Contains(id))
@@ -188,9 +186,13 @@ public sealed class PermissionsStep(ApiClientFactory clients, RunJournal journal
             var client = clients.CreatePbs(state.Pbs);
             foreach (var id in RunJournal.SentByRun(state, ResourceKind.PbsAcl).Reverse())
             {
-                var parts = id.Split('|');
+                if (AclEntryId.Parse(id) is not { } entry)
+                {
+                    continue;
+                }
+
                 // Removing an entry does not check that the user still exists (§6.2).
-                await client.UpdateAclAsync(new PbsAclUpdate { Path = parts[0], AuthId = parts[1], Role = parts[2], Delete = true }, cancellationToken);
+                await client.UpdateAclAsync(new PbsAclUpdate { Path = entry.Path, AuthId = entry.AuthId, Role = entry.Role, Delete = true }, cancellationToken);
                 await journal.UndoneAsync(state, Id, ResourceKind.PbsAcl, id, cancellationToken);
             }
 

@@ -24,21 +24,16 @@ public static class ResourceDescriber
     /// <summary>Describes a journal entry's resource, with the entry's run for names.</summary>
     public static string Describe(JournalEntry entry, WizardState? run = null) => Describe(entry.Resource, entry.ResourceId, run);
 
-    // PermissionsStep records an ACL entry as "path|authId|role".
-    private static string DescribeAcl(string id)
-    {
-        var parts = id.Split('|');
-        return parts.Length == 3 ? $"PBS permission: {parts[2]} on {parts[0]} for {parts[1]}" : $"PBS permission {id}";
-    }
+    private static string DescribeAcl(string id) =>
+        AclEntryId.Parse(id) is { } entry ? $"PBS permission: {entry.Role} on {entry.Path} for {entry.AuthId}" : $"PBS permission {id}";
 
-    // "previous|new", new empty when the flag was only cleared (see ResourceKind.PbsDefaultRealm).
     private static string DescribeDefaultRealm(string id)
     {
-        var parts = id.Split('|');
-        var previous = parts[0].Length == 0 ? "(none)" : parts[0];
-        var next = parts.Length > 1 && parts[1].Length > 0 ? parts[1] : "(none)";
-        return $"PBS default realm: {previous} → {next}";
+        var move = DefaultRealmMove.Parse(id);
+        return $"PBS default realm: {NoneIfEmpty(move.Previous)} → {NoneIfEmpty(move.Next)}";
     }
+
+    private static string NoneIfEmpty(string realm) => realm.Length == 0 ? "(none)" : realm;
 
     private static string ClientName(string id, WizardState? run) =>
         // After undo the run no longer names its client in the results, but its journal still does.

@@ -134,11 +134,11 @@ public sealed class EngineCommandContext
         outcome.Errors.Select(e => AnswersReader.AnswersKey(step.Id, e.Field)).OfType<string>().Distinct()
             .Select(key => $"In the answers file, this is {key}.");
 
-    /// <summary>Where the run moved PBS's default realm flag (journal id "previous|new", see ResourceKind.PbsDefaultRealm).</summary>
+    /// <summary>Where the run moved PBS's default realm flag (see DefaultRealmMove).</summary>
     public static List<(string Previous, string Next)> DefaultRealmMoves(WizardState run) =>
         run.ChangedByRun(ResourceKind.PbsDefaultRealm)
-            .Select(id => id.Split('|'))
-            .Select(parts => (parts[0], parts.Length > 1 ? parts[1] : string.Empty))
+            .Select(DefaultRealmMove.Parse)
+            .Select(move => (move.Previous, move.Next))
             .ToList();
 
     private void PrintAnswerErrors(IReadOnlyList<string> errors)

@@ -250,7 +250,7 @@ public sealed class WizardViewModel(WizardSession session, WizardPrefill prefill
             .Select(e => DescribeItem(e.Resource, e.ResourceId))
             .Distinct()
             // Not a removal: the realm that had PBS's default flag before the run gets it back (undo checks it still may).
-            .Concat(State.ChangedByRun(ResourceKind.PbsDefaultRealm).Select(id => $"{id.Split('|')[0]} becomes the PBS default realm again"))
+            .Concat(State.ChangedByRun(ResourceKind.PbsDefaultRealm).Select(id => $"{DefaultRealmMove.Parse(id).Previous} becomes the PBS default realm again"))
             .ToList();
 
     /// <summary>One journal resource in words (the shared <see cref="ResourceDescriber"/>), not its raw key.</summary>
