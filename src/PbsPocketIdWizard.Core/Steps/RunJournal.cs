@@ -1,13 +1,13 @@
-using Microsoft.Extensions.DependencyInjection;
 using PbsPocketIdWizard.Core.Wizard;
 
 namespace PbsPocketIdWizard.Core.Steps;
 
 /// <summary>
-/// Writes journal lines for the steps. A Pending line is saved (when a store is registered) BEFORE the mutating call,
-/// so a crash right after sending is recognised on resume: the resource then found is ours. Done/Undone lines follow.
+/// Writes journal lines for the steps. A Pending line is saved (through the session holding the run) BEFORE the
+/// mutating call, so a crash right after sending is recognised on resume: the resource then found is ours. Done/Undone
+/// lines follow.
 /// </summary>
-public sealed class RunJournal(TimeProvider time, IServiceProvider services)
+public sealed class RunJournal(TimeProvider time)
 {
     public const string Create = "create";
     public const string Update = "update";
@@ -66,9 +66,9 @@ public sealed class RunJournal(TimeProvider time, IServiceProvider services)
     private async Task WriteAsync(WizardState state, JournalEntry entry, CancellationToken cancellationToken)
     {
         state.Journal.Add(entry);
-        if (services.GetService<IWizardStateStore>() is { } store)
+        if (state.SaveJournal is { } save)
         {
-            await store.SaveAsync(state, cancellationToken);
+            await save(cancellationToken);
         }
     }
 }

@@ -22,8 +22,9 @@ public sealed partial class WizardSession
     }
 
     /// <summary>
-    /// Hands the store a snapshot taken now. No lock here on purpose: steps also save (their journal) through the same
-    /// store, so only the store can order saves, and it keeps the one called last (see SqliteWizardStore).
+    /// Hands the store a snapshot taken now; the steps' journal lines come here too (WizardState.SaveJournal). No lock
+    /// here on purpose: a background save may overlap a step's, so only the store can order saves, and it keeps the one
+    /// called last (see SqliteWizardStore).
     /// </summary>
     private async Task SaveAsync(CancellationToken cancellationToken)
     {

@@ -89,6 +89,8 @@ public sealed partial class WizardSession
     private async Task AttachAsync(WizardState state, CancellationToken cancellationToken)
     {
         _state = state;
+        // The steps' journal lines (a Pending line before each change) are saved through this session's own save.
+        state.SaveJournal = SaveAsync;
         _plans.Clear();
         _outcomes.Clear();
         // Only a new run or a repaired one is saved: merely opening a stored run (a second tab) must not take it over.

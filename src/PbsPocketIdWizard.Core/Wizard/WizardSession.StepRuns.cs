@@ -108,8 +108,8 @@ public sealed partial class WizardSession
         }
         catch (WizardRunConflictException)
         {
-            // A journal save of the step was refused: nothing was sent (the Pending line is saved before any change).
-            await ReloadAfterConflictAsync(cancellationToken);
+            // A journal save of the step was refused (SaveAsync already reloaded the stored run): nothing was sent,
+            // since the Pending line is saved before any change.
             throw;
         }
         catch (WizardStepException ex)

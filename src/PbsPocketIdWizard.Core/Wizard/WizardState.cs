@@ -29,6 +29,13 @@ public sealed class WizardState
     [System.Text.Json.Serialization.JsonIgnore]
     public Guid WriterId { get; set; } = Guid.NewGuid();
 
+    /// <summary>
+    /// How a journal line is saved: set by the session that holds this run (its own save, so the journal is written
+    /// only through the session). Unset, as for a step run on its own, a line is only added to the run.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    internal Func<CancellationToken, Task>? SaveJournal { get; set; }
+
     public PocketIdConnectionInput PocketId { get; set; } = new();
 
     public PbsConnectionInput Pbs { get; set; } = new();

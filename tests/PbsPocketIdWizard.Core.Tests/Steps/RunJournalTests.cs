@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using PbsPocketIdWizard.Core.Steps;
 using PbsPocketIdWizard.Core.Tests.Support;
 using PbsPocketIdWizard.Core.Wizard;
@@ -6,16 +7,23 @@ namespace PbsPocketIdWizard.Core.Tests.Steps;
 
 public sealed class RunJournalTests
 {
-    /// <summary>Records, at each save, the last journal line and how many clients Pocket ID had at that moment.</summary>
+    /// <summary>Records, at each save that adds a journal line, that line and how many clients Pocket ID had at that moment.</summary>
     private sealed class RecordingStore : IWizardStateStore
     {
         public List<(JournalEntry Entry, int ClientsOnServer)> Saves { get; } = [];
+
+        private int _linesSeen;
 
         public Func<int>? CountClients { get; set; }
 
         public Task SaveAsync(WizardState state, CancellationToken cancellationToken)
         {
-            Saves.Add((state.Journal[^1], CountClients?.Invoke() ?? -1));
+            if (state.Journal.Count > _linesSeen)
+            {
+                _linesSeen = state.Journal.Count;
+                Saves.Add((state.Journal[^1], CountClients?.Invoke() ?? -1));
+            }
+
             return Task.CompletedTask;
         }
 
@@ -29,16 +37,21 @@ public sealed class RunJournalTests
     }
 
     [Fact]
-    public async Task Apply_SavesAPendingLineBeforeTheCreateAndADoneLineAfterIt()
+    public async Task Apply_ThroughTheSession_SavesAPendingLineBeforeTheCreateAndADoneLineAfterIt()
     {
         var store = new RecordingStore();
-        await using var host = await SimulatorHost.StartAsync(new SimulatorProfile { Store = store });
+        await using var host = await SimulatorHost.StartAsync();
         store.CountClients = () => host.PocketId.Clients.Count;
-        var state = host.NewState();
-        await host.RunStepOkAsync(host.Step<PocketIdConnectionStep>(), state);
-        await host.RunStepOkAsync(host.Step<PbsConnectionStep>(), state);
-
-        await host.RunStepOkAsync(host.Step<OidcClientStep>(), state);
+        var session = new WizardSession(host.Engine.GetServices<IWizardStep>(), store, TimeProvider.System, new ListLogger<WizardSession>());
+        await session.LoadOrStartAsync(CancellationToken.None);
+        var inputs = host.NewState();
+        (session.State.PocketId, session.State.Pbs) = (inputs.PocketId, inputs.Pbs);
+        for (var step = 0; step < 3; step++)
+        {
+            var outcome = await session.RunCurrentStepAsync(CancellationToken.None);
+            Assert.True(outcome.Succeeded, string.Join(" | ", outcome.Errors));
+            session.MoveNext();
+        }
 
         var clientLines = store.Saves.Where(s => s.Entry.Resource == ResourceKind.PocketIdClient).ToList();
         Assert.Equal(2, clientLines.Count);
