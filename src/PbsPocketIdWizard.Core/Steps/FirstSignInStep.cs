@@ -78,7 +78,7 @@ public sealed class FirstSignInStep(ApiClientFactory clients, RunJournal journal
     }
 
     public override Task<StepOutcome> ApplyAsync(WizardState state, StepPlan plan, CancellationToken cancellationToken) =>
-        StepErrors.GuardAsync(async () =>
+        StepFailures.GuardAsync(async () =>
         {
             var client = clients.CreatePbs(state.Pbs);
             var existing = await UserIdsAsync(state, cancellationToken);
@@ -100,7 +100,7 @@ public sealed class FirstSignInStep(ApiClientFactory clients, RunJournal journal
                     // No password: for an OpenID user PBS would save the user and then answer 501 (§5.2).
                     await client.CreateUserAsync(new PbsUserCreate { UserId = id, Comment = "Created by PbsPocketIdWizard" }, cancellationToken);
                 }
-                catch (ExternalApiException ex) when (StepErrors.IsAlreadyExists(ex))
+                catch (ExternalApiException ex) when (StepFailures.IsAlreadyExists(ex))
                 {
                     // An earlier attempt of this run got through.
                 }
@@ -127,7 +127,7 @@ public sealed class FirstSignInStep(ApiClientFactory clients, RunJournal journal
         }, string.Empty, "Preparing the PBS users");
 
     public override Task<StepOutcome> VerifyAsync(WizardState state, CancellationToken cancellationToken) =>
-        StepErrors.GuardAsync(async () =>
+        StepFailures.GuardAsync(async () =>
         {
             var existing = await UserIdsAsync(state, cancellationToken);
             var missing = state.FirstSignIn.SelectedUsers.Concat(PreCreateIds(state)).Where(u => !existing.Contains(u)).Distinct().ToList();
@@ -137,7 +137,7 @@ public sealed class FirstSignInStep(ApiClientFactory clients, RunJournal journal
         }, string.Empty, "Checking the PBS users");
 
     public override Task<StepOutcome> UndoAsync(WizardState state, CancellationToken cancellationToken) =>
-        StepErrors.GuardAsync(async () =>
+        StepFailures.GuardAsync(async () =>
         {
             var client = clients.CreatePbs(state.Pbs);
             foreach (var id in RunJournal.SentByRun(state, ResourceKind.PbsUser).Reverse())

@@ -38,7 +38,7 @@ internal sealed class OidcClientLogoUpload(RunJournal journal, WizardStepId step
                 : "Apply again when Pocket ID answers";
             if (!createdNow)
             {
-                return StepOutcome.Failure(StepErrors.From(uploadError, nameof(OidcClientInput.LogoFileName), "Uploading the logo",
+                return StepOutcome.Failure(StepFailures.From(uploadError, nameof(OidcClientInput.LogoFileName), "Uploading the logo",
                     $"The client itself is in place. {advice}, then apply again; the upload is retried."));
             }
 
@@ -47,12 +47,12 @@ internal sealed class OidcClientLogoUpload(RunJournal journal, WizardStepId step
                 await client.DeleteOidcClientAsync(clientId, cancellationToken);
                 await journal.UndoneAsync(state, Id, ResourceKind.PocketIdClient, clientId, cancellationToken);
                 state.Results.ClientId = null;
-                return StepOutcome.Failure(StepErrors.From(uploadError, nameof(OidcClientInput.LogoFileName), "Uploading the logo",
+                return StepOutcome.Failure(StepFailures.From(uploadError, nameof(OidcClientInput.LogoFileName), "Uploading the logo",
                     $"The client just created was removed again, so nothing half-made is left. {advice}, then apply again."));
             }
             catch (ExternalApiException)
             {
-                return StepOutcome.Failure(StepErrors.From(uploadError, nameof(OidcClientInput.LogoFileName), "Uploading the logo",
+                return StepOutcome.Failure(StepFailures.From(uploadError, nameof(OidcClientInput.LogoFileName), "Uploading the logo",
                     $"The client {clientId} could not be removed either; it is recorded, and applying again finishes it (the upload is retried). {advice}."));
             }
         }

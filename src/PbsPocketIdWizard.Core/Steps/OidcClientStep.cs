@@ -140,7 +140,7 @@ public sealed class OidcClientStep(ApiClientFactory clients, RunJournal journal)
     }
 
     public override Task<StepOutcome> ApplyAsync(WizardState state, StepPlan plan, CancellationToken cancellationToken) =>
-        StepErrors.GuardAsync(() => ApplyCoreAsync(state, cancellationToken), string.Empty, "Setting up the Pocket ID OIDC client");
+        StepFailures.GuardAsync(() => ApplyCoreAsync(state, cancellationToken), string.Empty, "Setting up the Pocket ID OIDC client");
 
     private async Task<StepOutcome> ApplyCoreAsync(WizardState state, CancellationToken cancellationToken)
     {
@@ -231,7 +231,7 @@ public sealed class OidcClientStep(ApiClientFactory clients, RunJournal journal)
     }
 
     public override Task<StepOutcome> VerifyAsync(WizardState state, CancellationToken cancellationToken) =>
-        StepErrors.GuardAsync(async () =>
+        StepFailures.GuardAsync(async () =>
         {
             if (state.Results.ClientId is null || state.Results.ClientSecret is null)
             {
@@ -272,7 +272,7 @@ public sealed class OidcClientStep(ApiClientFactory clients, RunJournal journal)
         }, string.Empty, "Checking the Pocket ID OIDC client");
 
     public override Task<StepOutcome> UndoAsync(WizardState state, CancellationToken cancellationToken) =>
-        StepErrors.GuardAsync(async () =>
+        StepFailures.GuardAsync(async () =>
         {
             var client = clients.CreatePocketId(state.PocketId);
             await RestoreAdoptedAsync(client, state, cancellationToken);
@@ -358,7 +358,7 @@ public sealed class OidcClientStep(ApiClientFactory clients, RunJournal journal)
         {
             created = await client.CreateOidcClientAsync(body, cancellationToken);
         }
-        catch (ExternalApiException ex) when (StepErrors.IsAlreadyExists(ex) || ex.StatusCode == HttpStatusCode.Conflict)
+        catch (ExternalApiException ex) when (StepFailures.IsAlreadyExists(ex) || ex.StatusCode == HttpStatusCode.Conflict)
         {
             // The id is this run's: an earlier attempt got through (409 client_id_already_exists, §4.3).
             created = await client.GetOidcClientAsync(id, cancellationToken);

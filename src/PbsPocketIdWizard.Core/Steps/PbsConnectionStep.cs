@@ -103,7 +103,7 @@ public sealed class PbsConnectionStep(ApiClientFactory clients) : WizardStep
         }
         catch (ExternalApiException ex)
         {
-            return StepOutcome.Failure(StepErrors.From(ex, nameof(PbsConnectionInput.Url), $"Reaching PBS at {address.BaseUrl}",
+            return StepOutcome.Failure(StepFailures.From(ex, nameof(PbsConnectionInput.Url), $"Reaching PBS at {address.BaseUrl}",
                 ex.StatusCode is null
                     ? "Check the address and port (PBS listens on 8007), that PBS is running, and that a firewall lets the wizard through."
                     : "Check that the address is the PBS web interface."));
@@ -121,14 +121,14 @@ public sealed class PbsConnectionStep(ApiClientFactory clients) : WizardStep
         catch (ExternalApiException ex) when (ex.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.BadRequest)
         {
             var field = string.IsNullOrWhiteSpace(state.Pbs.TotpCode) ? credentialField : nameof(PbsConnectionInput.TotpCode);
-            return StepOutcome.Failure(StepErrors.From(ex, field, $"Signing in to PBS as {client.AuthId}",
+            return StepOutcome.Failure(StepFailures.From(ex, field, $"Signing in to PBS as {client.AuthId}",
                 field == nameof(PbsConnectionInput.TotpCode)
                     ? "The TOTP code was wrong or too old: enter the current code and test again."
                     : "Check the user (user@realm, e.g. root@pam) and the password."));
         }
         catch (ExternalApiException ex)
         {
-            return StepOutcome.Failure(StepErrors.From(ex, nameof(PbsConnectionInput.Url), "Signing in to PBS"));
+            return StepOutcome.Failure(StepFailures.From(ex, nameof(PbsConnectionInput.Url), "Signing in to PBS"));
         }
 
         try
@@ -154,12 +154,12 @@ public sealed class PbsConnectionStep(ApiClientFactory clients) : WizardStep
         }
         catch (ExternalApiException ex) when (ex.StatusCode == HttpStatusCode.Unauthorized)
         {
-            return StepOutcome.Failure(StepErrors.From(ex, credentialField, "Authenticating to PBS",
+            return StepOutcome.Failure(StepFailures.From(ex, credentialField, "Authenticating to PBS",
                 client.UsesApiToken ? "Check the API token (user@realm!name:secret); it may be wrong, disabled or expired." : "Check the user and password."));
         }
         catch (ExternalApiException ex)
         {
-            return StepOutcome.Failure(StepErrors.From(ex, nameof(PbsConnectionInput.Url), "Reading the PBS version and permissions"));
+            return StepOutcome.Failure(StepFailures.From(ex, nameof(PbsConnectionInput.Url), "Reading the PBS version and permissions"));
         }
 
         // 5. The certificate's fingerprint: the pin it just matched, or else what PBS reports for itself (needs

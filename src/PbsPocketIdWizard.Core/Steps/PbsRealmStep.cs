@@ -97,7 +97,7 @@ public sealed partial class PbsRealmStep(ApiClientFactory clients, RunJournal jo
             : [];
 
     public override Task<StepOutcome> ApplyAsync(WizardState state, StepPlan plan, CancellationToken cancellationToken) =>
-        StepErrors.GuardAsync(() => ApplyCoreAsync(state, cancellationToken), string.Empty, "Setting up the PBS realm");
+        StepFailures.GuardAsync(() => ApplyCoreAsync(state, cancellationToken), string.Empty, "Setting up the PBS realm");
 
     private async Task<StepOutcome> ApplyCoreAsync(WizardState state, CancellationToken cancellationToken)
     {
@@ -122,7 +122,7 @@ public sealed partial class PbsRealmStep(ApiClientFactory clients, RunJournal jo
             {
                 await client.CreateOpenIdRealmAsync(Desired(state), cancellationToken);
             }
-            catch (ExternalApiException ex) when (StepErrors.IsAlreadyExists(ex) && RunJournal.IsOurs(state, ResourceKind.PbsRealm, name))
+            catch (ExternalApiException ex) when (StepFailures.IsAlreadyExists(ex) && RunJournal.IsOurs(state, ResourceKind.PbsRealm, name))
             {
                 // An earlier attempt of this run got through; the comparison below brings it in line.
             }
@@ -190,7 +190,7 @@ public sealed partial class PbsRealmStep(ApiClientFactory clients, RunJournal jo
     }
 
     public override Task<StepOutcome> VerifyAsync(WizardState state, CancellationToken cancellationToken) =>
-        StepErrors.GuardAsync(async () =>
+        StepFailures.GuardAsync(async () =>
         {
             var client = clients.CreatePbs(state.Pbs);
             var existing = await FindAsync(client, state.Realm.Name, cancellationToken);
@@ -210,7 +210,7 @@ public sealed partial class PbsRealmStep(ApiClientFactory clients, RunJournal jo
         }, string.Empty, "Checking the PBS realm");
 
     public override Task<StepOutcome> UndoAsync(WizardState state, CancellationToken cancellationToken) =>
-        StepErrors.GuardAsync(async () =>
+        StepFailures.GuardAsync(async () =>
         {
             var client = clients.CreatePbs(state.Pbs);
             foreach (var name in RunJournal.SentByRun(state, ResourceKind.PbsRealm).Reverse())

@@ -95,7 +95,7 @@ public sealed class PermissionsStep(ApiClientFactory clients, RunJournal journal
     }
 
     public override Task<StepOutcome> ApplyAsync(WizardState state, StepPlan plan, CancellationToken cancellationToken) =>
-        StepErrors.GuardAsync(async () =>
+        StepFailures.GuardAsync(async () =>
         {
             var client = clients.CreatePbs(state.Pbs);
             if (state.Permissions.SetScopes)
@@ -152,7 +152,7 @@ public sealed class PermissionsStep(ApiClientFactory clients, RunJournal journal
         }, string.Empty, "Setting the PBS permissions");
 
     public override Task<StepOutcome> VerifyAsync(WizardState state, CancellationToken cancellationToken) =>
-        StepErrors.GuardAsync(async () =>
+        StepFailures.GuardAsync(async () =>
         {
             var client = clients.CreatePbs(state.Pbs);
             var errors = new List<FieldError>();
@@ -181,7 +181,7 @@ public sealed class PermissionsStep(ApiClientFactory clients, RunJournal journal
         }, string.Empty, "Checking the PBS permissions");
 
     public override Task<StepOutcome> UndoAsync(WizardState state, CancellationToken cancellationToken) =>
-        StepErrors.GuardAsync(async () =>
+        StepFailures.GuardAsync(async () =>
         {
             var client = clients.CreatePbs(state.Pbs);
             foreach (var id in RunJournal.SentByRun(state, ResourceKind.PbsAcl).Reverse())

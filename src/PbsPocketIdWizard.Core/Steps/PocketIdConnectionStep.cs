@@ -71,7 +71,7 @@ public sealed class PocketIdConnectionStep(ApiClientFactory clients) : WizardSte
         }
         catch (ExternalApiException ex)
         {
-            return StepOutcome.Failure(StepErrors.From(ex, url, "Reading Pocket ID's discovery document",
+            return StepOutcome.Failure(StepFailures.From(ex, url, "Reading Pocket ID's discovery document",
                 ex.StatusCode is null
                     ? "Check the address (scheme, host, port) and that Pocket ID is running and reachable from the wizard."
                     : "Check that the address is Pocket ID's base URL (the one it shows as its app URL)."));
@@ -94,12 +94,12 @@ public sealed class PocketIdConnectionStep(ApiClientFactory clients) : WizardSte
         }
         catch (ExternalApiException ex) when (ex.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
         {
-            return StepOutcome.Failure(StepErrors.From(ex, key, "Checking the Pocket ID API key",
+            return StepOutcome.Failure(StepFailures.From(ex, key, "Checking the Pocket ID API key",
                 "The key is wrong, expired or its user disabled: create a new key in Pocket ID → Settings → Admin → API Keys and paste it here."));
         }
         catch (ExternalApiException ex)
         {
-            return StepOutcome.Failure(StepErrors.From(ex, url, "Checking the Pocket ID API key"));
+            return StepOutcome.Failure(StepFailures.From(ex, url, "Checking the Pocket ID API key"));
         }
 
         string? version;
@@ -109,7 +109,7 @@ public sealed class PocketIdConnectionStep(ApiClientFactory clients) : WizardSte
         }
         catch (ExternalApiException ex)
         {
-            return StepOutcome.Failure(StepErrors.From(ex, url, "Reading the Pocket ID version"));
+            return StepOutcome.Failure(StepFailures.From(ex, url, "Reading the Pocket ID version"));
         }
 
         state.Results.Issuer = issuer;

@@ -115,11 +115,11 @@ public sealed partial class WizardSession
         catch (WizardStepException ex)
         {
             // A conflict the admin must resolve, with field-keyed errors (e.g. a realm name taken by another type).
-            return new StepOutcome(false, ex.Errors, ex.Message) { IsConflict = ex.IsConflict };
+            return StepFailures.FromStepException(ex);
         }
         catch (Exception ex)
         {
-            var message = StepFailureAdvice.Describe(step, ex);
+            var message = StepFailures.Describe(step, ex);
             _logger.LogWarning("{StepId} {Verb} failed: {ErrorType} {Reason}", step.Id.ToString(), verb, ex.GetType().Name, message);
             return StepOutcome.Failure(message);
         }

@@ -203,7 +203,7 @@ public sealed class WizardSessionTests
     [InlineData(HttpStatusCode.InternalServerError, "Pocket ID answered 500", "check its log")]
     public void DescribeFailure_ExternalApiStatus_NamesServerAndWhatToDo(HttpStatusCode status, string what, string advice)
     {
-        var message = StepFailureAdvice.Describe(new FakeStep(WizardStepId.OidcClient), new ExternalApiException(ExternalService.PocketId, status, "nope"));
+        var message = StepFailures.Describe(new FakeStep(WizardStepId.OidcClient), new ExternalApiException(ExternalService.PocketId, status, "nope"));
 
         Assert.StartsWith("Fake OidcClient: ", message);
         Assert.Contains(what, message);
@@ -215,7 +215,7 @@ public sealed class WizardSessionTests
     {
         var ex = new ExternalApiException(ExternalService.Pbs, null, "certificate not trusted") { PresentedFingerprint = "aa:bb" };
 
-        var message = StepFailureAdvice.Describe(new FakeStep(WizardStepId.PbsConnection), ex);
+        var message = StepFailures.Describe(new FakeStep(WizardStepId.PbsConnection), ex);
 
         Assert.Contains("fingerprint aa:bb", message);
     }
