@@ -40,6 +40,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<SignInWatcher>();
         services.TryAddSingleton<FirstSignInStep>();
         services.TryAddSingleton<SignInUserIdPreviewer>();
+        services.TryAddSingleton<SignInDiagnosis>();
         services.AddSingleton<IWizardStep, PocketIdConnectionStep>();
         services.AddSingleton<IWizardStep, PbsConnectionStep>();
         services.AddSingleton<IWizardStep, OidcClientStep>();

@@ -176,6 +176,29 @@ public sealed class PocketIdClient
         return ApiCall.Require(ExternalService.PocketId, preview, "the claims preview");
     }
 
+    /// <summary>
+    /// GET /api/audit-logs/all (admin only; unchanged in 2.x): the newest rows about the named client, newest first.
+    /// `filters[clientName]` matches the client's name in the row's data. Null when this Pocket ID has no such list.
+    /// </summary>
+    public async Task<IReadOnlyList<PocketIdAuditLogEntry>?> ListClientAuditLogAsync(string clientName, CancellationToken cancellationToken)
+    {
+        var request = Request(["api", "audit-logs", "all"])
+            .SetQueryParam("filters[clientName]", clientName)
+            .SetQueryParam("sort[column]", "createdAt")
+            .SetQueryParam("sort[direction]", "desc")
+            .SetQueryParam("pagination[limit]", 50);
+        try
+        {
+            var result = await ApiCall.RunAsync(ExternalService.PocketId, _options.RequestTimeout,
+                () => request.GetJsonAsync<PocketIdPage<PocketIdAuditLogEntry>>(cancellationToken: cancellationToken), cancellationToken);
+            return ApiCall.Require(ExternalService.PocketId, result, "the audit log").Data ?? [];
+        }
+        catch (ExternalApiException ex) when (IsUnknownEndpoint(ex))
+        {
+            return null;
+        }
+    }
+
     /// <summary>v2.14 replaced …/secret with …/secrets (§6, §13); unknown or unparsable versions try …/secrets first.</summary>
     public static bool UsesMultiSecretEndpoint(string? version) =>
         ParseVersion(version) is not { } v || v >= new Version(2, 14, 0);

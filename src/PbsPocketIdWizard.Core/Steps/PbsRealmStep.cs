@@ -66,8 +66,7 @@ public sealed partial class PbsRealmStep(ApiClientFactory clients, RunJournal jo
             [
                 new(ChangeKind.Create, RealmResource, $"'{name}': issuer {state.Results.Issuer}, client {state.Results.ClientId ?? "(the one created above)"}, username claim {state.Realm.UsernameClaim}" +
                     $"{(state.Realm.Autocreate ? ", autocreate users" : string.Empty)}{(setsDefault ? ", default realm" : string.Empty)}"),
-                .. NoDefaultFlagNote(state),
-                .. await SupersededSecretsPlanAsync(state, cancellationToken),
+                .. await PlanNotesAsync(state, cancellationToken),
             ], InputFingerprint(state));
         }
 
@@ -82,19 +81,9 @@ public sealed partial class PbsRealmStep(ApiClientFactory clients, RunJournal jo
             differences.Count == 0
                 ? new(ChangeKind.NoChange, RealmResource, $"'{name}' already uses issuer {state.Results.Issuer} and client {state.Results.ClientId}")
                 : new(ChangeKind.Update, RealmResource, $"'{name}': change {string.Join(", ", differences)}"),
-            .. NoDefaultFlagNote(state),
-            .. await SupersededSecretsPlanAsync(state, cancellationToken),
+            .. await PlanNotesAsync(state, cancellationToken),
         ], InputFingerprint(state));
     }
-
-    /// <summary>
-    /// "Default realm" asked for on a PBS before 3.3.7, which has no such flag: the plan says so and nothing is sent
-    /// (the flag is never sent to that version), instead of the run failing.
-    /// </summary>
-    private static IEnumerable<PlannedChange> NoDefaultFlagNote(WizardState state) =>
-        state.Realm.Default && !state.Results.PbsSupportsDefaultRealm
-            ? [new(ChangeKind.NoChange, "PBS default realm", $"not set: PBS {state.Results.PbsVersion} has no \"default realm\" option (it came with 3.3.7); update PBS to choose the default realm on its login page")]
-            : [];
 
     public override Task<StepOutcome> ApplyAsync(WizardState state, StepPlan plan, CancellationToken cancellationToken) =>
         StepFailures.GuardAsync(() => ApplyCoreAsync(state, cancellationToken), string.Empty, "Setting up the PBS realm");

@@ -11,12 +11,17 @@ namespace PbsPocketIdWizard.Core.Steps;
 /// The pause of the first sign-in, modelled once for the web page and the CLI: one poller per run (run, PBS, realm),
 /// however many browser tabs or commands wait on it. It lists PBS's users every <see cref="PollInterval"/> (start to
 /// start, so at most 0.5 requests per second and a new user seen at most 2 s after PBS created it, also long into the
-/// pause), tells every subscriber about each user of the realm it has not seen yet, and stops when nobody waits.
+/// pause), tells every subscriber about each user of the realm it has not seen yet, and stops when nobody waits. Every
+/// <see cref="DiagnosisEvery"/>th listing it also asks Pocket ID's audit log whether a sign-in was let through that PBS
+/// never finished (<see cref="SignInDiagnosis"/>) and tells every subscriber why.
 /// </summary>
-public sealed class SignInWatcher(ApiClientFactory clients, TimeProvider time)
+public sealed class SignInWatcher(ApiClientFactory clients, SignInDiagnosis diagnosis, TimeProvider time)
 {
     /// <summary>One PBS user listing per 2 s: quick enough to show a sign-in within 2 s, gentle enough for any PBS.</summary>
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
+
+    /// <summary>One audit log read per two listings (4 s): a failed login is told within about 10 s.</summary>
+    public const int DiagnosisEvery = 2;
 
     private readonly Lock _gate = new();
     private readonly Dictionary<WatchKey, RealmWatch> _watches = [];
@@ -40,9 +45,16 @@ public sealed class SignInWatcher(ApiClientFactory clients, TimeProvider time)
     /// was in PBS before the watch). Transient PBS failures only delay the next listing; any other failure ends the
     /// wait with that exception.
     /// </summary>
-    public async Task WatchAsync(WizardState state, Func<DetectedUser, Task> onNewUser, Action? onFirstPoll, CancellationToken cancellationToken)
+    public Task WatchAsync(WizardState state, Func<DetectedUser, Task> onNewUser, Action? onFirstPoll, CancellationToken cancellationToken) =>
+        WatchAsync(state, onNewUser, onFirstPoll, null, cancellationToken);
+
+    /// <summary>
+    /// As above; <paramref name="onFailedSignIn"/> is told, once each, of every sign-in Pocket ID let through since the
+    /// watch began for which PBS has no user some seconds later (why PBS could not finish it, in the admin's words).
+    /// </summary>
+    public async Task WatchAsync(WizardState state, Func<DetectedUser, Task> onNewUser, Action? onFirstPoll, Func<string, Task>? onFailedSignIn, CancellationToken cancellationToken)
     {
-        var subscriber = new Subscriber(state, onNewUser, onFirstPoll);
+        var subscriber = new Subscriber(state, onNewUser, onFirstPoll, onFailedSignIn);
         var watch = Subscribe(state, subscriber);
         try
         {
@@ -66,7 +78,10 @@ public sealed class SignInWatcher(ApiClientFactory clients, TimeProvider time)
             if (!_watches.TryGetValue(key, out var watch))
             {
                 var connection = state.Pbs;
-                watch = new RealmWatch(key, () => clients.CreatePbs(connection), time, Forget);
+                var since = time.GetUtcNow();
+                var handled = new HashSet<string>(StringComparer.Ordinal);
+                watch = new RealmWatch(key, () => clients.CreatePbs(connection),
+                    (users, ct) => diagnosis.CheckAsync(state, since, users, handled, ct), time, Forget);
                 _watches[key] = watch;
                 watch.Start();
             }
@@ -109,8 +124,10 @@ public sealed class SignInWatcher(ApiClientFactory clients, TimeProvider time)
 
     private sealed record FirstPollNotice : Notice;
 
+    private sealed record FailedSignInNotice(string Diagnosis) : Notice;
+
     /// <summary>One waiter: its own queue, so a slow browser tab never holds up the poller or the other tabs.</summary>
-    private sealed class Subscriber(WizardState state, Func<DetectedUser, Task> onNewUser, Action? onFirstPoll)
+    private sealed class Subscriber(WizardState state, Func<DetectedUser, Task> onNewUser, Action? onFirstPoll, Func<string, Task>? onFailedSignIn)
     {
         private readonly Channel<Notice> _queue = Channel.CreateUnbounded<Notice>(new() { SingleReader = true });
 
@@ -128,6 +145,16 @@ public sealed class SignInWatcher(ApiClientFactory clients, TimeProvider time)
                     continue;
                 }
 
+                if (notice is FailedSignInNotice failed)
+                {
+                    if (onFailedSignIn is not null)
+                    {
+                        await onFailedSignIn(failed.Diagnosis);
+                    }
+
+                    continue;
+                }
+
                 var user = ((UserNotice)notice).User;
                 if (state.Results.DetectedUsers.Any(u => u.UserId == user.UserId))
                 {
@@ -141,11 +168,14 @@ public sealed class SignInWatcher(ApiClientFactory clients, TimeProvider time)
     }
 
     /// <summary>The poller of one run: lists PBS's users, remembers the realm's, and tells every subscriber.</summary>
-    private sealed class RealmWatch(WatchKey key, Func<PbsClient> connect, TimeProvider time, Action<RealmWatch> forget)
+    private sealed class RealmWatch(
+        WatchKey key, Func<PbsClient> connect, Func<IReadOnlyCollection<string>, CancellationToken, Task<IReadOnlyList<string>>> diagnose,
+        TimeProvider time, Action<RealmWatch> forget)
     {
         private readonly Lock _gate = new();
         private readonly List<Subscriber> _subscribers = [];
         private readonly List<DetectedUser> _seen = [];
+        private readonly List<string> _failedSignIns = [];
         private readonly CancellationTokenSource _stop = new();
         private bool _firstPollDone;
 
@@ -171,6 +201,8 @@ public sealed class SignInWatcher(ApiClientFactory clients, TimeProvider time)
                 {
                     subscriber.Post(new FirstPollNotice());
                 }
+
+                _failedSignIns.ForEach(d => subscriber.Post(new FailedSignInNotice(d)));
             }
         }
 
@@ -191,16 +223,21 @@ public sealed class SignInWatcher(ApiClientFactory clients, TimeProvider time)
             try
             {
                 var client = connect();
-                while (!stop.IsCancellationRequested)
+                for (var poll = 1; !stop.IsCancellationRequested; poll++)
                 {
                     var started = time.GetTimestamp();
                     try
                     {
-                        Publish(await client.ListUsersAsync(stop));
+                        var users = await client.ListUsersAsync(stop);
+                        Publish(users);
+                        if (poll % DiagnosisEvery == 0)
+                        {
+                            PublishFailedSignIns(await diagnose(users.Select(u => u.UserId).ToHashSet(StringComparer.Ordinal), stop));
+                        }
                     }
                     catch (ExternalApiException)
                     {
-                        // PBS busy or briefly unreachable: keep watching at the same gentle pace.
+                        // PBS or Pocket ID busy or briefly unreachable: keep watching at the same gentle pace.
                     }
 
                     var wait = PollInterval - time.GetElapsedTime(started);
@@ -240,6 +277,18 @@ public sealed class SignInWatcher(ApiClientFactory clients, TimeProvider time)
                 {
                     _firstPollDone = true;
                     _subscribers.ForEach(s => s.Post(new FirstPollNotice()));
+                }
+            }
+        }
+
+        private void PublishFailedSignIns(IReadOnlyList<string> diagnoses)
+        {
+            lock (_gate)
+            {
+                foreach (var text in diagnoses)
+                {
+                    _failedSignIns.Add(text);
+                    _subscribers.ForEach(s => s.Post(new FailedSignInNotice(text)));
                 }
             }
         }

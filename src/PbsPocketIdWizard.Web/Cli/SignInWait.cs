@@ -69,7 +69,18 @@ internal sealed class SignInWait(EngineCommandContext context, WatchForUsers? wa
             firstPoll.TrySetResult();
         }
 
-        var watch = WatchQuietlyAsync(watcher, state, OnNewUser, OnFirstPoll, stop.Token);
+        Task OnFailedSignIn(string diagnosis)
+        {
+            lock (gate)
+            {
+                Out.WriteLine($"    {diagnosis}");
+                Out.Flush();
+            }
+
+            return Task.CompletedTask;
+        }
+
+        var watch = WatchQuietlyAsync(watcher, state, OnNewUser, OnFirstPoll, OnFailedSignIn, stop.Token);
         // The instructions wait for the first listing (users already there need none), but no longer than the grace period.
         await Task.WhenAny(allThere.Task, watch, firstPoll.Task, Task.Delay(gracePeriod, stop.Token));
         lock (gate)
@@ -105,11 +116,12 @@ internal sealed class SignInWait(EngineCommandContext context, WatchForUsers? wa
         return CliExitCodes.TimedOut;
     }
 
-    private static async Task WatchQuietlyAsync(WatchForUsers watcher, WizardState state, Func<DetectedUser, Task> onNewUser, Action onFirstPoll, CancellationToken cancellationToken)
+    private static async Task WatchQuietlyAsync(
+        WatchForUsers watcher, WizardState state, Func<DetectedUser, Task> onNewUser, Action onFirstPoll, Func<string, Task> onFailedSignIn, CancellationToken cancellationToken)
     {
         try
         {
-            await watcher(state, onNewUser, onFirstPoll, cancellationToken);
+            await watcher(state, onNewUser, onFirstPoll, onFailedSignIn, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -54,7 +54,7 @@ public sealed class FakeWorld
         services.AddSingleton<WatchForUsers>(WatchAsync);
     }
 
-    private async Task WatchAsync(WizardState state, Func<DetectedUser, Task> onNewUser, Action? onFirstPoll, CancellationToken cancellationToken)
+    private async Task WatchAsync(WizardState state, Func<DetectedUser, Task> onNewUser, Action? onFirstPoll, Func<string, Task>? onFailedSignIn, CancellationToken cancellationToken)
     {
         var reported = new HashSet<string>();
         var started = System.Diagnostics.Stopwatch.StartNew();

@@ -224,3 +224,24 @@ public sealed record PocketIdClaimsPreview
 
     [JsonPropertyName("userInfo")] public IReadOnlyDictionary<string, JsonElement>? UserInfo { get; init; }
 }
+
+/// <summary>AuditLogDto (backend/internal/dto/audit_log_dto.go), the parts the sign-in diagnosis reads.</summary>
+public sealed record PocketIdAuditLogEntry
+{
+    /// <summary>An authorization of a client: the first one of a user for that client, and every later one.</summary>
+    public static readonly IReadOnlyList<string> AuthorizationEvents = ["NEW_CLIENT_AUTHORIZATION", "CLIENT_AUTHORIZATION"];
+
+    [JsonPropertyName("id")] public string Id { get; init; } = string.Empty;
+
+    [JsonPropertyName("createdAt")] public DateTimeOffset CreatedAt { get; init; }
+
+    [JsonPropertyName("event")] public string Event { get; init; } = string.Empty;
+
+    [JsonPropertyName("userID")] public string UserId { get; init; } = string.Empty;
+
+    [JsonPropertyName("username")] public string? Username { get; init; }
+
+    [JsonPropertyName("data")] public IReadOnlyDictionary<string, string>? Data { get; init; }
+
+    public bool IsAuthorization => AuthorizationEvents.Contains(Event);
+}
