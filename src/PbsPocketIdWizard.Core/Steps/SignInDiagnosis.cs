@@ -1,4 +1,4 @@
-using PbsPocketIdWizard.Core.Http;
+using PbsPocketIdWizard.Core.Clients;
 using PbsPocketIdWizard.Core.PocketId.Models;
 using PbsPocketIdWizard.Core.Wizard;
 
