@@ -852,6 +852,10 @@ async function pocketIdChecks(pid, sim, tag) {
     ok(`${P}.secrets.v2.14-list-no-values`, 'pid §6.1 (metadata only, never the value)',
       ls.status === 200 && Array.isArray(ls.json) && ls.json.length === 1 && !('secret' in ls.json[0]) && ls.json[0].prefix === sb.prefix,
       '[{id,prefix,createdAt,expiresAt,isActive}]', reply(ls));
+    const del = await pid('DELETE', `/api/oidc/clients/${id}/secrets/${sb.id}`);
+    const after = await pid('GET', `/api/oidc/clients/${id}/secrets`);
+    ok(`${P}.secrets.v2.14-delete`, 'findings #8 (DELETE …/secrets/{secretId} → 204, then gone from the list)',
+      del.status === 204 && (after.json ?? []).length === 0, '204, then no secrets', { del: reply(del), after: reply(after) });
     const md = await pid('DELETE', `/api/oidc/clients/no-such-client-${id}`);
     ok(`${P}.client.delete-missing`, 'pid §5.1 (2.14: 404 not_found)', md.status === 404 && md.json?.code === 'not_found', '404 not_found', reply(md));
   } else {
@@ -864,6 +868,13 @@ async function pocketIdChecks(pid, sim, tag) {
     const md = await pid('DELETE', `/api/oidc/clients/no-such-client-${id}`);
     eq(`${P}.client.delete-missing`, 'pid §5.1 (≤ 2.13: 204 even if missing)', 204, md.status);
   }
+
+  // The admin audit log the sign-in diagnosis reads (findings "offered": GET /api/audit-logs/all, filters[clientName]).
+  const al = await pid('GET', '/api/audit-logs/all?filters%5BclientName%5D=Proxmox%20Backup%20Server&sort%5Bcolumn%5D=createdAt&sort%5Bdirection%5D=desc');
+  ok(`${P}.audit-log.all`, 'findings "offered" (admin list: 200 {data:[…], pagination})',
+    al.status === 200 && Array.isArray(al.json?.data) && typeof al.json?.pagination === 'object', '200 {data:[…], pagination}', reply(al));
+  const alAnon = await pid('GET', '/api/audit-logs/all', { key: null });
+  ok(`${P}.audit-log.admin-only`, 'findings "offered" (admin only: no key → 401)', alAnon.status === 401, 401, reply(alAnon));
 }
 
 /** Creates a confidential client for `callbacks`, returns {id, secret}, using the version's secret endpoint. */
