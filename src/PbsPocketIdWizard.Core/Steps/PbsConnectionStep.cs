@@ -11,7 +11,7 @@ namespace PbsPocketIdWizard.Core.Steps;
 /// credentials (password with optional TOTP, or API token), the privileges the run needs (pbs-api.md §2.4) and the
 /// version (whether the realm `default` flag exists, 3.3.7+).
 /// </summary>
-public sealed class PbsConnectionStep(ApiClientFactory clients) : WizardStep
+public sealed class PbsConnectionStep(ApiClientFactory clients) : ConnectionStep
 {
     /// <summary>What the later steps call, per ACL path (pbs-api.md §2.4).</summary>
     internal static readonly IReadOnlyList<(string Path, string Privilege, string Why)> RequiredPrivileges =
@@ -27,8 +27,6 @@ public sealed class PbsConnectionStep(ApiClientFactory clients) : WizardStep
     public override WizardStepId Id => WizardStepId.PbsConnection;
 
     public override string Title => "Proxmox Backup Server";
-
-    public override StepKind Kind => StepKind.Connection;
 
     public override StepTarget Target => StepTarget.Pbs;
 
@@ -76,13 +74,7 @@ public sealed class PbsConnectionStep(ApiClientFactory clients) : WizardStep
         return errors;
     }
 
-    public override Task<StepOutcome> ApplyAsync(WizardState state, StepPlan plan, CancellationToken cancellationToken) =>
-        CheckAsync(state, cancellationToken);
-
-    public override Task<StepOutcome> VerifyAsync(WizardState state, CancellationToken cancellationToken) =>
-        CheckAsync(state, cancellationToken);
-
-    private async Task<StepOutcome> CheckAsync(WizardState state, CancellationToken cancellationToken)
+    protected override async Task<StepOutcome> CheckAsync(WizardState state, CancellationToken cancellationToken)
     {
         var client = clients.CreatePbs(state.Pbs);
         var address = PbsAddress.Parse(state.Pbs.Url);

@@ -9,13 +9,11 @@ namespace PbsPocketIdWizard.Core.Steps;
 /// Tests the Pocket ID connection: discovery (issuer), the API key (valid, owned by an admin) and the version
 /// (pocket-id-api.md §17 steps 1-3). Records the issuer exactly as served; PBS must use that string (§11.1).
 /// </summary>
-public sealed class PocketIdConnectionStep(ApiClientFactory clients) : WizardStep
+public sealed class PocketIdConnectionStep(ApiClientFactory clients) : ConnectionStep
 {
     public override WizardStepId Id => WizardStepId.PocketIdConnection;
 
     public override string Title => "Pocket ID";
-
-    public override StepKind Kind => StepKind.Connection;
 
     public override StepTarget Target => StepTarget.PocketId;
 
@@ -45,13 +43,7 @@ public sealed class PocketIdConnectionStep(ApiClientFactory clients) : WizardSte
         return errors;
     }
 
-    public override Task<StepOutcome> ApplyAsync(WizardState state, StepPlan plan, CancellationToken cancellationToken) =>
-        CheckAsync(state, cancellationToken);
-
-    public override Task<StepOutcome> VerifyAsync(WizardState state, CancellationToken cancellationToken) =>
-        CheckAsync(state, cancellationToken);
-
-    private async Task<StepOutcome> CheckAsync(WizardState state, CancellationToken cancellationToken)
+    protected override async Task<StepOutcome> CheckAsync(WizardState state, CancellationToken cancellationToken)
     {
         var client = clients.CreatePocketId(state.PocketId);
         const string url = nameof(PocketIdConnectionInput.Url);

@@ -111,7 +111,7 @@ internal sealed class ApplyCommand(EngineCommandContext context, TimeSpan signIn
                 Out.WriteLine($"[{session.CurrentIndex + 1}/{session.Steps.Count}] {step.Title}");
                 progress.Begin(step.Id);
 
-                if (step.Id == WizardStepId.FirstSignIn)
+                if (step.Kind == StepKind.Pause)
                 {
                     var waited = await signIn.WaitAsync(session, answers.PermissionUsers, waitTimeout, cancellationToken);
                     if (waited != CliExitCodes.Done)
