@@ -151,6 +151,13 @@ public static partial class PbsRules
             return "Choose the user to grant the role to.";
         }
 
+        // '@name' is how Proxmox writes a group. Not a role problem, and not a typo: PBS itself has no groups.
+        if (user.Trim().StartsWith('@'))
+        {
+            return $"'{user.Trim()}' is a group, and PBS has no user groups: it refuses permissions for groups and ignores Pocket ID's groups. " +
+                "Grant the role to each user instead (e.g. alice); to keep others out, restrict the OIDC client to Pocket ID groups.";
+        }
+
         var id = ToUserId(user, realm);
         if (!IsValidUserNamePart(NameOf(id)))
         {

@@ -78,6 +78,8 @@ public sealed class PbsRulesTests
     [InlineData("a\u0007b", "not a PBS user id")]
     [InlineData("abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz12345", "longer than 64")]
     [InlineData("abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz123", null)]
+    [InlineData("@admins", "is a group, and PBS has no user groups")]
+    [InlineData(" @pbs-admins@PocketID", "is a group, and PBS has no user groups")]
     public void UserProblem_TypedUser_JudgedOnTheUserIdItStandsFor(string user, string? problem)
     {
         AssertProblem(problem, PbsRules.UserProblem(user, "PocketID"));
