@@ -33,6 +33,8 @@ public static class CoreServiceCollectionExtensions
                 sp.GetRequiredService<IOptions<WizardHttpOptions>>().Value.PocketIdPrimaryHandler?.Invoke()
                 ?? new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false });
 
+        // Live unless the host says otherwise (demo mode registers its simulators' addresses first).
+        services.TryAddSingleton<IServerAddressPolicy, AnyServerAddress>();
         services.TryAddSingleton<ApiClientFactory>();
         services.TryAddSingleton<RunJournal>();
 

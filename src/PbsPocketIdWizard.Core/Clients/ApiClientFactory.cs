@@ -16,9 +16,10 @@ namespace PbsPocketIdWizard.Core.Clients;
 /// exactly one place per API. Pocket ID's HttpClient comes from IHttpClientFactory; PBS gets one handler (connection
 /// pool) per address and pin, made here, so a pin holds for every request. Neither follows redirects: credentials go
 /// only to the address the admin entered. PBS sessions (ticket + CSRF) are kept here per connection, so a TOTP code is
-/// asked once per run and later steps reuse the ticket.
+/// asked once per run and later steps reuse the ticket. No client is made for an address the
+/// <see cref="IServerAddressPolicy"/> refuses (demo mode talks to its simulators only).
 /// </summary>
-public sealed class ApiClientFactory(IHttpClientFactory httpClientFactory, TimeProvider time, IOptions<WizardHttpOptions> options) : IDisposable
+public sealed class ApiClientFactory(IHttpClientFactory httpClientFactory, TimeProvider time, IOptions<WizardHttpOptions> options, IServerAddressPolicy addresses) : IDisposable
 {
     /// <summary>Exact wire names come from [JsonPropertyName]; unset values are left out (PBS rejects unknown/null keys).</summary>
     internal static readonly JsonSerializerOptions JsonOptions = new()
@@ -32,9 +33,13 @@ public sealed class ApiClientFactory(IHttpClientFactory httpClientFactory, TimeP
 
     public WizardHttpOptions Options => options.Value;
 
+    /// <summary>Which servers the engine may talk to; the connection steps report a refusal at the address field.</summary>
+    public IServerAddressPolicy Addresses => addresses;
+
     public PbsClient CreatePbs(PbsConnectionInput connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
+        RefuseIfNotAllowed(StepTarget.Pbs, connection.Url, nameof(PbsConnectionInput.Url));
         var address = PbsAddress.Parse(connection.Url);
         var pin = CertificatePin.Normalize(connection.Fingerprint);
         var flurl = NewFlurlClient(PbsHttpClient(address.BaseUrl, pin), address.BaseUrl);
@@ -60,6 +65,7 @@ public sealed class ApiClientFactory(IHttpClientFactory httpClientFactory, TimeP
     public PocketIdClient CreatePocketId(PocketIdConnectionInput connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
+        RefuseIfNotAllowed(StepTarget.PocketId, connection.Url, nameof(PocketIdConnectionInput.Url));
         var flurl = NewFlurlClient(httpClientFactory.CreateClient(PocketIdClient.HttpClientName), connection.Url.Trim().TrimEnd('/'));
         if (connection.ApiKey is not null)
         {
@@ -68,6 +74,14 @@ public sealed class ApiClientFactory(IHttpClientFactory httpClientFactory, TimeP
         }
 
         return new PocketIdClient(flurl, options.Value);
+    }
+
+    private void RefuseIfNotAllowed(StepTarget server, string url, string field)
+    {
+        if (addresses.Refusal(server, url) is { } refusal)
+        {
+            throw new WizardStepException(new FieldError(field, refusal));
+        }
     }
 
     /// <summary>Forgets every PBS ticket (run finished or abandoned).</summary>

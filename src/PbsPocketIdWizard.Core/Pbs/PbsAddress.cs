@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace PbsPocketIdWizard.Core.Pbs;
 
 /// <summary>
-/// A PBS address as the admin typed it, normalised: https assumed, port 8007 when omitted (pbs-api.md §1), no path.
+/// A PBS address as the admin typed it, normalised: https assumed (and required: PBS serves HTTPS only), port 8007 when omitted (pbs-api.md §1), no path.
 /// <see cref="Origin"/> is what the PBS web UI sends as redirect-url (window.location.origin, §7.5): the default port
 /// of the scheme is left out, every other port kept, never a trailing slash.
 /// </summary>
@@ -20,7 +20,7 @@ public sealed partial record PbsAddress(string Scheme, string Host, int Port)
     /// <summary>host:port, the key a certificate pin belongs to.</summary>
     public string Authority => $"{HostForUrl}:{Port}";
 
-    private bool IsSchemeDefaultPort => (Scheme == "https" && Port == 443) || (Scheme == "http" && Port == 80);
+    private bool IsSchemeDefaultPort => Scheme == "https" && Port == 443;
 
     private string HostForUrl => Host.Contains(':') ? $"[{Host}]" : Host;
 
@@ -46,7 +46,21 @@ public sealed partial record PbsAddress(string Scheme, string Host, int Port)
             return false;
         }
 
-        if (uri.AbsolutePath != "/" || uri.Query.Length > 0 || uri.Fragment.Length > 0 || uri.UserInfo.Length > 0)
+        if (uri.UserInfo.Length > 0)
+        {
+            // It would travel with every call; the wizard asks for PBS's credentials in their own fields.
+            error = "Enter the PBS address without a user name or password in it; the credentials have their own fields.";
+            return false;
+        }
+
+        if (uri.Scheme != Uri.UriSchemeHttps)
+        {
+            // PBS serves its API and web UI over HTTPS only; plain http would send the password in clear.
+            error = "PBS answers over HTTPS only: enter the address as https://, e.g. https://pbs.example.com:8007.";
+            return false;
+        }
+
+        if (uri.AbsolutePath != "/" || uri.Query.Length > 0 || uri.Fragment.Length > 0)
         {
             error = "Enter only the PBS address (scheme, host and port), without a path, e.g. https://pbs.example.com:8007.";
             return false;

@@ -22,14 +22,14 @@ public static class PocketIdClientRules
     /// <summary>The logo types the product offers, without the dot (Pocket ID decides by the extension, §7.1).</summary>
     public static readonly IReadOnlyList<string> LogoExtensions = ["png", "svg", "jpg", "jpeg", "webp"];
 
-    public const string NameMessage = "Enter a client name of 2 to 50 characters, e.g. Proxmox Backup Server.";
+    public const string NameMessage = "Enter a client name of 2 to 50 characters on one line, e.g. Proxmox Backup Server.";
 
     public const string LogoTypeMessage = "The logo must be a PNG, SVG, JPG or WEBP file.";
 
     public const string LogoSizeMessage = "The logo must be smaller than 2 MiB.";
 
     public static bool IsValidName(string? name) =>
-        (name?.Trim().Length ?? 0) is >= MinNameLength and <= MaxNameLength;
+        (name?.Trim().Length ?? 0) is >= MinNameLength and <= MaxNameLength && !name!.Any(char.IsControl);
 
     /// <summary>True for a file name whose extension is an offered logo type (case-insensitive).</summary>
     public static bool IsLogoFileName(string? fileName) =>
@@ -37,9 +37,13 @@ public static class PocketIdClientRules
 
     public static bool IsLogoSizeAllowed(long bytes) => bytes <= MaxLogoBytes;
 
-    /// <summary>An extra callback URL must be an absolute http(s) address (a reverse proxy's origin, for example).</summary>
+    /// <summary>
+    /// An extra callback URL must be an absolute http(s) address (a reverse proxy's origin, for example), without a user
+    /// name or password in it (a browser would be sent there with them).
+    /// </summary>
     public static bool IsCallbackUrl(string? url) =>
-        Uri.TryCreate(url?.Trim(), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
+        Uri.TryCreate(url?.Trim(), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+        && uri.UserInfo.Length == 0 && uri.Host.Length > 0;
 
     /// <summary>
     /// The client's callback URLs: PBS's origin with its port first (what PBS sends as redirect URL, pbs-api.md §7.5),

@@ -41,7 +41,7 @@ public sealed class OidcClientStep(ApiClientFactory clients, RunJournal journal)
         {
             if (!PocketIdClientRules.IsCallbackUrl(url))
             {
-                errors.Add(new(nameof(OidcClientInput.ExtraCallbackUrls), $"'{url}' is not a web address; an extra callback URL looks like https://pbs.example.com (a reverse proxy origin)."));
+                errors.Add(new(nameof(OidcClientInput.ExtraCallbackUrls), $"{(url.Contains('@') ? "An extra callback URL" : $"'{url}'")} is not a web address without credentials; an extra callback URL looks like https://pbs.example.com (a reverse proxy origin)."));
             }
         }
 
@@ -61,9 +61,9 @@ public sealed class OidcClientStep(ApiClientFactory clients, RunJournal journal)
             }
         }
 
-        if (input.AllowedGroups.Any(string.IsNullOrWhiteSpace))
+        if (input.AllowedGroups.Any(g => string.IsNullOrWhiteSpace(g) || g.Any(char.IsControl)))
         {
-            errors.Add(new(nameof(OidcClientInput.AllowedGroups), "Remove the empty group name."));
+            errors.Add(new(nameof(OidcClientInput.AllowedGroups), "Remove the empty group name (or the control character in one)."));
         }
 
         return errors;

@@ -38,6 +38,10 @@ public sealed class PbsConnectionStep(ApiClientFactory clients) : ConnectionStep
         {
             errors.Add(new(nameof(PbsConnectionInput.Url), urlError));
         }
+        else if (clients.Addresses.Refusal(StepTarget.Pbs, input.Url) is { } refusal)
+        {
+            errors.Add(new(nameof(PbsConnectionInput.Url), refusal));
+        }
 
         if (input.ApiToken is not null)
         {

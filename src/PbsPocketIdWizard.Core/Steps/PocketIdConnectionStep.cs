@@ -29,10 +29,19 @@ public sealed class PocketIdConnectionStep(ApiClientFactory clients) : Connectio
         {
             errors.Add(new(nameof(PocketIdConnectionInput.Url), $"'{url}' is not a web address; enter it like https://id.example.com."));
         }
-        else if (uri.AbsolutePath != "/" || uri.Query.Length > 0 || uri.Fragment.Length > 0 || uri.UserInfo.Length > 0)
+        else if (uri.UserInfo.Length > 0)
         {
             // Credentials in the address would travel with every call; the API key is the only credential.
-            errors.Add(new(nameof(PocketIdConnectionInput.Url), "Enter only Pocket ID's base address, without a path or credentials (its issuer never has one)."));
+            errors.Add(new(nameof(PocketIdConnectionInput.Url), "Enter Pocket ID's address without a user name or password in it; the API key is the only credential it needs."));
+        }
+        else if (uri.AbsolutePath != "/" || uri.Query.Length > 0 || uri.Fragment.Length > 0)
+        {
+            errors.Add(new(nameof(PocketIdConnectionInput.Url), "Enter only Pocket ID's base address, without a path (its issuer never has one)."));
+        }
+
+        if (errors.Count == 0 && clients.Addresses.Refusal(StepTarget.PocketId, url) is { } refusal)
+        {
+            errors.Add(new(nameof(PocketIdConnectionInput.Url), refusal));
         }
 
         if (state.PocketId.ApiKey is null)
@@ -42,6 +51,15 @@ public sealed class PocketIdConnectionStep(ApiClientFactory clients) : Connectio
 
         return errors;
     }
+
+    /// <summary>
+    /// What the admin is told about a plain-http Pocket ID address (fine for the demo's simulator on this machine): the
+    /// API key would cross the network in clear. Null for https or anything that is not an http address.
+    /// </summary>
+    public static string? CleartextWarning(string? url) =>
+        Uri.TryCreate(url?.Trim(), UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttp
+            ? "This address is plain http: the Pocket ID API key (an admin's key) would travel unencrypted. Use Pocket ID's https address unless the connection never leaves a trusted network."
+            : null;
 
     protected override async Task<StepOutcome> CheckAsync(WizardState state, CancellationToken cancellationToken)
     {

@@ -18,6 +18,9 @@ public interface IWizardStateStore
     /// </summary>
     Task SaveAsync(WizardState state, CancellationToken cancellationToken);
 
+    /// <summary>What the store holds of the run's last save (revision, writer, ended, journal length), or null.</summary>
+    Task<StoredRunVersion?> VersionOfAsync(Guid runId, CancellationToken cancellationToken);
+
     /// <summary>Removes every secret of the run from storage (run completed or undone).</summary>
     Task WipeSecretsAsync(Guid runId, CancellationToken cancellationToken);
 

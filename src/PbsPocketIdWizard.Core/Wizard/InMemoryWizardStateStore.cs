@@ -19,15 +19,15 @@ public sealed class InMemoryWizardStateStore : IWizardStateStore
     public Task<WizardState?> LoadAsync(Guid runId, CancellationToken cancellationToken) =>
         Task.FromResult(_runs.TryGetValue(runId, out var state) ? Loaded(state) : null);
 
+    public Task<StoredRunVersion?> VersionOfAsync(Guid runId, CancellationToken cancellationToken) =>
+        Task.FromResult(VersionOf(runId));
+
     public Task SaveAsync(WizardState state, CancellationToken cancellationToken)
     {
         var copy = WizardSecrets.Snapshot(state);
         lock (_saveLock)
         {
-            var stored = _runs.TryGetValue(copy.RunId, out var previous)
-                ? new StoredRunVersion(previous.Revision, previous.WriterId, !previous.IsActive, previous.Journal.Count)
-                : null;
-            copy.Revision = StoredRunVersion.NextRevisionFor(stored, copy);
+            copy.Revision = StoredRunVersion.NextRevisionFor(VersionOf(copy.RunId), copy);
             _runs[copy.RunId] = copy;
             SaveCount++;
         }
@@ -47,6 +47,11 @@ public sealed class InMemoryWizardStateStore : IWizardStateStore
 
     public Task<IReadOnlyList<WizardState>> ListAsync(CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<WizardState>>(_runs.Values.OrderByDescending(r => r.StartedAt).Select(Loaded).ToList());
+
+    private StoredRunVersion? VersionOf(Guid runId) =>
+        _runs.TryGetValue(runId, out var stored)
+            ? new StoredRunVersion(stored.Revision, stored.WriterId, !stored.IsActive, stored.Journal.Count)
+            : null;
 
     /// <summary>A copy for a caller: the stored revision, and a writer id of its own.</summary>
     private static WizardState Loaded(WizardState stored)

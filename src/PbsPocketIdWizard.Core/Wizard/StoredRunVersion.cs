@@ -15,29 +15,28 @@ public sealed record StoredRunVersion(long Revision, Guid WriterId, bool Finishe
     /// version itself (its own saves are ordered in process) or was loaded at it; a run that ended is never reopened;
     /// the journal only grows.
     /// </summary>
-    public static long NextRevisionFor(StoredRunVersion? stored, WizardState snapshot)
+    public static long NextRevisionFor(StoredRunVersion? stored, WizardState snapshot) =>
+        RefusalFor(stored, snapshot) is { } refusal
+            ? throw new WizardRunConflictException(snapshot.RunId, refusal)
+            : (stored?.Revision ?? 0) + 1;
+
+    /// <summary>
+    /// Why a save of <paramref name="copy"/> would be refused now (another tab or the command line moved the run on), or
+    /// null when it may save. The open page asks this on its own, so it notices without waiting for the next save.
+    /// </summary>
+    public static string? RefusalFor(StoredRunVersion? stored, WizardState copy)
     {
         if (stored is null)
         {
-            return 1;
+            return null;
         }
 
-        if (stored.Finished && snapshot.IsActive)
+        if (stored.Finished && copy.IsActive)
         {
-            throw new WizardRunConflictException(snapshot.RunId,
-                "This run was completed, undone or left in another browser tab or by the command line; it cannot be continued here.");
+            return "This run was completed, undone or left in another browser tab or by the command line; it cannot be continued here.";
         }
 
-        if (stored.WriterId != snapshot.WriterId && stored.Revision != snapshot.Revision)
-        {
-            throw new WizardRunConflictException(snapshot.RunId, MovedOnMessage);
-        }
-
-        if (snapshot.Journal.Count < stored.JournalCount)
-        {
-            throw new WizardRunConflictException(snapshot.RunId, MovedOnMessage);
-        }
-
-        return stored.Revision + 1;
+        var movedOn = (stored.WriterId != copy.WriterId && stored.Revision != copy.Revision) || copy.Journal.Count < stored.JournalCount;
+        return movedOn ? MovedOnMessage : null;
     }
 }

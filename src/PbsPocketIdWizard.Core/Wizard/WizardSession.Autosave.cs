@@ -32,20 +32,54 @@ public sealed partial class WizardSession
         {
             await _store.SaveAsync(WizardSecrets.Snapshot(State), cancellationToken);
         }
-        catch (WizardRunConflictException)
+        catch (WizardRunConflictException ex)
         {
-            await ReloadAfterConflictAsync(cancellationToken);
+            await ReloadAfterConflictAsync(ex.Message, cancellationToken);
             throw;
         }
     }
 
+    /// <summary>
+    /// Asks the store whether another tab or the command line saved the run since this copy loaded or last wrote it;
+    /// if so, takes the stored run as a refused save would, and returns true. The open page calls this on its own, so
+    /// the admin learns of it before the next save. Does nothing while an action runs (its own save finds out).
+    /// </summary>
+    public async Task<bool> ReloadIfMovedOnElsewhereAsync(CancellationToken cancellationToken)
+    {
+        if (!IsLoaded || IsBusy || StoredRunVersion.RefusalFor(await _store.VersionOfAsync(State.RunId, cancellationToken), State) is null)
+        {
+            return false;
+        }
+
+        BusyScope busy;
+        try
+        {
+            busy = EnterBusy();
+        }
+        catch (InvalidOperationException)
+        {
+            return false; // an action started meanwhile
+        }
+
+        using (busy)
+        {
+            if (StoredRunVersion.RefusalFor(await _store.VersionOfAsync(State.RunId, cancellationToken), State) is not { } refusal)
+            {
+                return false;
+            }
+
+            await ReloadAfterConflictAsync(refusal, cancellationToken);
+            return true;
+        }
+    }
+
     /// <summary>A stale copy never writes again: the session takes the stored run (new revision, new writer id).</summary>
-    private async Task ReloadAfterConflictAsync(CancellationToken cancellationToken)
+    private async Task ReloadAfterConflictAsync(string message, CancellationToken cancellationToken)
     {
         var runId = State.RunId;
         _logger.LogWarning("Wizard run {WizardRunId} was changed elsewhere (another tab or the command line); reloading it", runId.ToString());
         var stored = await _store.LoadAsync(runId, CancellationToken.None);
-        RunMovedOnElsewhere = true;
+        RunMovedOnMessage = message;
         if (stored is null)
         {
             await LoadOrStartAsync(cancellationToken);

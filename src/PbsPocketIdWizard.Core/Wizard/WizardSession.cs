@@ -44,12 +44,15 @@ public sealed partial class WizardSession
     public bool IsBusy => Volatile.Read(ref _busy) != 0;
 
     /// <summary>
-    /// Set when a save was refused because another tab or the command line changed the run: the session then shows the
-    /// run as stored (<see cref="StoredRunVersion.MovedOnMessage"/> tells the admin). Cleared by <see cref="AcknowledgeRunMovedOn"/>.
+    /// What to tell the admin when another tab or the command line changed the run (a save was refused, or
+    /// <see cref="ReloadIfMovedOnElsewhereAsync"/> noticed): the session then shows the run as stored. Cleared by
+    /// <see cref="AcknowledgeRunMovedOn"/>.
     /// </summary>
-    public bool RunMovedOnElsewhere { get; private set; }
+    public string? RunMovedOnMessage { get; private set; }
 
-    public void AcknowledgeRunMovedOn() => RunMovedOnElsewhere = false;
+    public bool RunMovedOnElsewhere => RunMovedOnMessage is not null;
+
+    public void AcknowledgeRunMovedOn() => RunMovedOnMessage = null;
 
     public int CurrentIndex => IndexOf(State.CurrentStep);
 

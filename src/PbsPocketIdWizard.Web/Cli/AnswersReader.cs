@@ -46,7 +46,12 @@ public static class AnswersReader
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return (null, [$"answers: cannot read {path} ({ex.Message})"]);
+            var what = Directory.Exists(path) ? "is a folder" : "cannot be read";
+            return (null, [$"answers: {path} {what}: give the path of an answers file you may read"]);
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException)
+        {
+            return (null, ["answers: the path of the answers file is not a valid file path"]);
         }
 
         return Parse(text, Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", environment, requireSecrets, steps);
@@ -173,34 +178,71 @@ public static class AnswersReader
         return string.Join('.', path.Split('.').Select(part => char.ToLowerInvariant(part[0]) + part[1..]));
     }
 
-    /// <summary>The logo file next to the answers file; its type and size are judged by Pocket ID's client rules.</summary>
+    /// <summary>
+    /// The logo file next to the answers file; its type and size are judged by Pocket ID's client rules. Whatever the path
+    /// is (a control character, a folder, a device, a file that cannot be read), the answer is a field error, never a crash.
+    /// </summary>
     private static (string? Path, byte[]? Content) ReadLogo(string? logo, string baseDirectory, Action<string, string> error)
     {
+        const string field = "client.logo";
         if (string.IsNullOrWhiteSpace(logo))
         {
             return (null, null);
         }
 
-        var path = Path.GetFullPath(logo.Trim(), baseDirectory);
+        if (logo.Any(char.IsControl))
+        {
+            error(field, "the path contains a control character (such as NUL or a line break): write the logo file's path as plain text");
+            return (null, null);
+        }
+
+        string path;
+        try
+        {
+            path = Path.GetFullPath(logo.Trim(), baseDirectory);
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            error(field, "is not a valid file path");
+            return (null, null);
+        }
+
         if (!PocketIdClientRules.IsLogoFileName(path))
         {
             return (path, null); // the client step names the types it takes
         }
 
+        if (Directory.Exists(path))
+        {
+            error(field, $"{path} is a folder: give the logo file inside it");
+            return (null, null);
+        }
+
         if (!File.Exists(path))
         {
-            error("client.logo", $"file not found: {path}");
+            error(field, $"file not found: {path}");
             return (null, null);
         }
 
-        // Not read when too large: the same rule and message as the step's, without loading the file.
-        if (!PocketIdClientRules.IsLogoSizeAllowed(new FileInfo(path).Length))
+        try
         {
-            error("client.logo", PocketIdClientRules.LogoSizeMessage);
+            // Never more than the limit: a device or a file that grows would otherwise be read without end.
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            var content = new byte[PocketIdClientRules.MaxLogoBytes + 1];
+            var length = stream.ReadAtLeast(content, content.Length, throwOnEndOfStream: false);
+            if (!PocketIdClientRules.IsLogoSizeAllowed(length))
+            {
+                error(field, PocketIdClientRules.LogoSizeMessage);
+                return (null, null);
+            }
+
+            return (path, content[..length]);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            error(field, $"cannot read {path}: check that it is a file the wizard's user may read");
             return (null, null);
         }
-
-        return (path, File.ReadAllBytes(path));
     }
 
     private static string DescribeJsonError(JsonException ex)

@@ -68,6 +68,11 @@ public sealed class EngineCommandContext
             }
         }
 
+        if (Core.Steps.PocketIdConnectionStep.CleartextWarning(loaded.File.PocketId?.Url) is { } cleartext)
+        {
+            Err.WriteLine($"Warning: pocketId.url: {cleartext}");
+        }
+
         return loaded;
     }
 

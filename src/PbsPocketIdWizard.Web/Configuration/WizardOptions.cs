@@ -46,6 +46,12 @@ public sealed class WizardOptions : IValidatableObject
 
     public SimulatorPortOptions Simulators { get; set; } = new();
 
+    /// <summary>Where demo runs live, under the data directory: a demo never shares runs, secrets or keys with live runs.</summary>
+    public const string DemoSubdirectory = "demo";
+
+    /// <summary>The directory of this mode's runs: the data directory in live mode, its demo/ subdirectory in demo mode.</summary>
+    public string RunsDirectory => EffectiveMode == WizardMode.Demo ? Path.Combine(DataDirectory, DemoSubdirectory) : DataDirectory;
+
     public WizardMode EffectiveMode =>
         Mode ?? (string.IsNullOrWhiteSpace(PocketId.Url) && string.IsNullOrWhiteSpace(Pbs.Url) ? WizardMode.Demo : WizardMode.Live);
 
@@ -87,14 +93,15 @@ public sealed class WizardOptions : IValidatableObject
         }
     }
 
-    /// <summary>http(s)://host[:port]; a bare host name counts as https.</summary>
+    /// <summary>http(s)://host[:port] without a user name or password; a bare host name counts as https.</summary>
     private static bool IsHttpAddress(string url)
     {
         var candidate = url.Contains("://", StringComparison.Ordinal) ? url : "https://" + url;
         return !url.Any(char.IsWhiteSpace)
             && Uri.TryCreate(candidate, UriKind.Absolute, out var uri)
             && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
-            && !string.IsNullOrEmpty(uri.Host);
+            && !string.IsNullOrEmpty(uri.Host)
+            && uri.UserInfo.Length == 0;
     }
 }
 

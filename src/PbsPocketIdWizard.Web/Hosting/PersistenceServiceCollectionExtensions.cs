@@ -26,8 +26,4 @@ public static class PersistenceServiceCollectionExtensions
         services.AddSingleton<IWizardStateStore>(sp => sp.GetRequiredService<SqliteWizardStore>());
         return services;
     }
-
-    /// <summary>Reads `Wizard:DataDirectory` (default ./data).</summary>
-    public static IServiceCollection AddWizardPersistence(this IServiceCollection services, IConfiguration configuration) =>
-        services.AddWizardPersistence(configuration[WizardDataDirectory.ConfigurationKey] is { Length: > 0 } path ? path : WizardDataDirectory.DefaultPath);
 }

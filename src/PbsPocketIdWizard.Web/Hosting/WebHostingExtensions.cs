@@ -11,6 +11,7 @@ using PbsPocketIdWizard.Web.Configuration;
 using PbsPocketIdWizard.Web.Hosting.Access;
 using PbsPocketIdWizard.Web.Prefill;
 using Serilog;
+using PbsPocketIdWizard.Core.Clients;
 
 namespace PbsPocketIdWizard.Web.Hosting;
 
@@ -38,17 +39,21 @@ public static class WebHostingExtensions
         builder.Services.AddSingleton<AccessGate>();
         builder.Services.AddSingleton<WrongTokenThrottle>();
 
-        // The engine, one session per circuit, the SQLite journal (secrets via Data Protection) under Wizard:DataDirectory.
-        builder.Services.AddWizardCore();
-        builder.Services.AddWizardSession();
-        builder.Services.AddWizardPersistence(builder.Configuration);
-        builder.Services.AddScoped<WizardLookups>();
-        builder.Services.AddScoped<WizardViewModel>();
-
-        // Demo mode: both simulators in-process; the prefill reads their addresses for a fresh run.
+        // Demo mode: both simulators in-process; the prefill reads their addresses for a fresh run, and the engine may
+        // talk to them only (registered before the engine, whose default is any address).
         builder.Services.AddSingleton<DemoSimulators>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DemoSimulators>());
+        builder.Services.AddSingleton<IServerAddressPolicy>(sp => sp.GetRequiredService<DemoSimulators>());
         builder.Services.AddSingleton<WizardPrefill>();
+
+        // The engine, one session per circuit, the SQLite journal (secrets via Data Protection) under the data
+        // directory: Wizard:DataDirectory for live runs, its demo/ subdirectory for demo runs (never shared).
+        builder.Services.AddWizardCore();
+        builder.Services.AddWizardSession();
+        var configured = builder.Configuration.GetSection(WizardOptions.SectionName).Get<WizardOptions>() ?? new WizardOptions();
+        builder.Services.AddWizardPersistence(configured.RunsDirectory);
+        builder.Services.AddScoped<WizardLookups>();
+        builder.Services.AddScoped<WizardViewModel>();
 
         if (string.Equals(builder.Configuration[TrustedProxies.AnyProxySetting], "true", StringComparison.OrdinalIgnoreCase))
         {

@@ -91,6 +91,12 @@ public sealed class SqliteWizardStore : IWizardStateStore
         return runs;
     }
 
+    public async Task<StoredRunVersion?> VersionOfAsync(Guid runId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await ReadVersionAsync(connection, null, runId.ToString(), cancellationToken);
+    }
+
     public async Task SaveAsync(WizardState state, CancellationToken cancellationToken)
     {
         // The snapshot is taken now, synchronously, so the caller may go on changing the state. Saves can come from
@@ -180,7 +186,7 @@ public sealed class SqliteWizardStore : IWizardStateStore
         await ExecuteAsync(connection, null, "VACUUM", cancellationToken);
     }
 
-    private static async Task<StoredRunVersion?> ReadVersionAsync(SqliteConnection connection, SqliteTransaction transaction, string runId, CancellationToken cancellationToken)
+    private static async Task<StoredRunVersion?> ReadVersionAsync(SqliteConnection connection, SqliteTransaction? transaction, string runId, CancellationToken cancellationToken)
     {
         await using var command = Command(connection, transaction, """
             SELECT revision, writer_id, completed OR undone OR abandoned,

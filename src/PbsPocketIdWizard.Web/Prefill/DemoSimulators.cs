@@ -1,6 +1,9 @@
 using Microsoft.Extensions.Options;
+using PbsPocketIdWizard.Core.Pbs;
+using PbsPocketIdWizard.Core.Wizard;
 using PbsPocketIdWizard.Simulators.Hosting;
 using PbsPocketIdWizard.Web.Configuration;
+using PbsPocketIdWizard.Core.Clients;
 
 namespace PbsPocketIdWizard.Web.Prefill;
 
@@ -9,9 +12,10 @@ public sealed record DemoEnvironment(Uri PocketIdUrl, string PocketIdApiKey, Uri
 
 /// <summary>
 /// Demo mode: both simulators in-process, each on its own origin (PBS over HTTPS with a self-signed certificate, so
-/// trusting its fingerprint is real), started with the app and stopped with it.
+/// trusting its fingerprint is real), started with the app and stopped with it. In demo mode they are the only servers
+/// the engine may talk to (<see cref="IServerAddressPolicy"/>): real servers need live mode, chosen at start.
 /// </summary>
-public sealed class DemoSimulators(IOptions<WizardOptions> options, ILogger<DemoSimulators> logger) : IHostedService
+public sealed class DemoSimulators(IOptions<WizardOptions> options, ILogger<DemoSimulators> logger) : IHostedService, IServerAddressPolicy
 {
     public const string PbsUsername = "root@pam";
 
@@ -43,6 +47,37 @@ public sealed class DemoSimulators(IOptions<WizardOptions> options, ILogger<Demo
         Environment = new DemoEnvironment(
             _servers.PocketIdUrl, _servers.PocketIdApiKey, _servers.PbsUrl, PbsUsername, _servers.PbsRootPassword, _servers.PbsFingerprint);
         logger.LogInformation("Demo mode: PBS simulator at {PbsUrl}, Pocket ID simulator at {PocketIdUrl}", _servers.PbsUrl, _servers.PocketIdUrl);
+    }
+
+    /// <summary>Outside demo mode every address may be used; in demo mode only the simulators' own.</summary>
+    public string? Refusal(StepTarget server, string? url)
+    {
+        if (!IsEnabled)
+        {
+            return null;
+        }
+
+        var simulator = server == StepTarget.Pbs ? Environment?.PbsUrl : Environment?.PocketIdUrl;
+        if (simulator is not null && OriginOf(server, url) is { } origin && origin == OriginOf(server, simulator.ToString()))
+        {
+            return null;
+        }
+
+        var name = server == StepTarget.Pbs ? "PBS" : "Pocket ID";
+        return simulator is null
+            ? $"Demo mode talks only to its built-in simulators, and they are not running. For a real {name}, start the wizard in live mode (Wizard__Mode=Live)."
+            : $"Demo mode talks only to its built-in {name} simulator at {simulator.GetLeftPart(UriPartial.Authority)}. For a real {name}, start the wizard in live mode (Wizard__Mode=Live).";
+    }
+
+    /// <summary>scheme://host:port as the engine would call it (PBS: https and port 8007 assumed), or null.</summary>
+    private static string? OriginOf(StepTarget server, string? url)
+    {
+        if (server == StepTarget.Pbs)
+        {
+            return PbsAddress.TryParse(url, out var address, out _) ? address.BaseUrl : null;
+        }
+
+        return Uri.TryCreate(url?.Trim(), UriKind.Absolute, out var uri) ? $"{uri.Scheme}://{uri.IdnHost.ToLowerInvariant()}:{uri.Port}" : null;
     }
 
     /// <summary>Both simulators back to their seed data, with no armed faults.</summary>

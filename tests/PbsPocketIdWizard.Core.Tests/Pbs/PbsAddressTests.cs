@@ -25,6 +25,9 @@ public sealed class PbsAddressTests
     [InlineData("ftp://pbs.example.com")]
     [InlineData("https://pbs.example.com:8007/api2/json")]
     [InlineData("https://pbs.example.com:8007/?x=1")]
+    [InlineData("http://pbs.example.com:8007")]
+    [InlineData("https://root:secret@pbs.example.com:8007")]
+    [InlineData("file:///etc/proxmox-backup")]
     public void TryParse_RejectsWhatIsNotAPbsAddress(string typed)
     {
         Assert.False(PbsAddress.TryParse(typed, out _, out var error));
@@ -38,4 +41,15 @@ public sealed class PbsAddressTests
     [InlineData("https://PBS.example.com:9000", "https://pbs.example.com:9000")]
     [InlineData(" not an address/with path ", "not an address/with path")]
     public void OriginOf_TypedAddress_IsTheOriginOrTheTextAsTyped(string typed, string expected) => Assert.Equal(expected, PbsAddress.OriginOf(typed));
+
+    [Theory]
+    [InlineData("http://pbs.example.com:8007", "HTTPS only")]
+    [InlineData("https://root:secret@pbs.example.com:8007", "without a user name or password")]
+    public void TryParse_PlainHttpOrUserInfo_SaysWhyWithoutRepeatingTheAddress(string typed, string why)
+    {
+        Assert.False(PbsAddress.TryParse(typed, out _, out var error));
+
+        Assert.Contains(why, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", error, StringComparison.Ordinal);
+    }
 }

@@ -33,6 +33,8 @@ public sealed class RunJournalTests
 
         public Task WipeSecretsAsync(Guid runId, CancellationToken cancellationToken) => Task.CompletedTask;
 
+        public Task<StoredRunVersion?> VersionOfAsync(Guid runId, CancellationToken cancellationToken) => Task.FromResult<StoredRunVersion?>(null);
+
         public Task<IReadOnlyList<WizardState>> ListAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<WizardState>>([]);
     }
 

@@ -143,7 +143,7 @@ public sealed class AnswersReaderTests
         // refused, the permissions' users (name@realm) are not judged yet.
         Assert.Equal(
         [
-            "pocketId.apiKey", "pocketId.url", "pbs.apiToken", "pbs.fingerprint", "client.name", "client.extraCallbackUrls",
+            "pocketId.apiKey", "pocketId.url", "pbs.url", "pbs.apiToken", "pbs.fingerprint", "client.name", "client.extraCallbackUrls",
             "client.logo", "client.allowedGroups", "realm.scopes", "realm.name", "realm.usernameClaim", "realm.comment",
             "permissions[0].path", "permissions[0].role", "permissions[1].path", "permissions[1].role",
         ], fields);

@@ -25,6 +25,20 @@ public sealed class PocketIdConnectionStepViewTests : WizardBunitContext
         Assert.Contains("STATIC_API_KEY", cut.Markup, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("http://id.example.com", true)]
+    [InlineData("https://id.example.com", false)]
+    public async Task Render_LiveMode_PlainHttpAddressGetsAWarningAboutTheApiKey(string url, bool warned)
+    {
+        await StartAtAsync(WizardStepId.PocketIdConnection, s => s.PocketId.Url = url);
+
+        var cut = RenderWithProviders<PocketIdConnectionStepView>();
+
+        Assert.Equal(warned, cut.FindAll(".cleartext-warning").Count == 1);
+        Assert.Equal(warned, cut.Markup.Contains("API key", StringComparison.Ordinal) && cut.Markup.Contains("unencrypted", StringComparison.Ordinal));
+        Assert.False(cut.Find("input[type=url]").HasAttribute("readonly"));
+    }
+
     [Fact]
     public async Task Connect_WithFieldError_ShowsTheMessageAtTheUrlField()
     {

@@ -159,6 +159,45 @@ public sealed class AccessGateTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Throttle_AddressIdleAfterItsWindow_IsForgottenAndComesBackWithAFreshCount()
+    {
+        var counters = new System.Collections.Concurrent.ConcurrentQueue<(string Address, System.Threading.RateLimiting.RateLimiter Counter)>();
+        using var throttle = new WrongTokenThrottle(TimeSpan.FromMilliseconds(200), (address, counter) => counters.Enqueue((address, counter)));
+        var client = IPAddress.Parse("192.0.2.9");
+        for (var i = 0; i < WrongTokenThrottle.PermitsPerWindow; i++)
+        {
+            Assert.True(throttle.TryRecordWrongToken(client));
+        }
+
+        var (address, first) = Assert.Single(counters);
+        // ASP.NET Core's partitioned limiter disposes and drops a counter idle (window over, all permits back) for 10 s.
+        var forgotten = false;
+        for (var waited = TimeSpan.Zero; !forgotten && waited < TimeSpan.FromSeconds(30); waited += TimeSpan.FromMilliseconds(250))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(250));
+            forgotten = IsDisposed(first);
+        }
+
+        Assert.Equal("192.0.2.9", address);
+        Assert.True(forgotten, "the idle address's counter was kept");
+        Assert.True(throttle.TryRecordWrongToken(client));
+        Assert.Equal(2, counters.Count); // it came back as a new address, with a fresh count
+    }
+
+    private static bool IsDisposed(System.Threading.RateLimiting.RateLimiter counter)
+    {
+        try
+        {
+            counter.GetStatistics();
+            return false;
+        }
+        catch (ObjectDisposedException)
+        {
+            return true;
+        }
+    }
+
+    [Fact]
     public async Task PostSignIn_WithRightTokenInForm_SetsCookieAndRedirectsHome()
     {
         using var client = _factory.CreateClientWithoutRedirects();

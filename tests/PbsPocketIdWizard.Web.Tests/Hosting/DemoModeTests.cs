@@ -4,10 +4,12 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using PbsPocketIdWizard.Core.Wizard;
+using PbsPocketIdWizard.Web.Persistence;
 using PbsPocketIdWizard.Simulators.Faults;
 using PbsPocketIdWizard.Web.Configuration;
 using PbsPocketIdWizard.Web.Prefill;
 using PbsPocketIdWizard.Web.Tests.Support;
+using PbsPocketIdWizard.Core.Clients;
 
 namespace PbsPocketIdWizard.Web.Tests.Hosting;
 
@@ -123,6 +125,76 @@ public sealed class DemoModeTests
 
         Assert.Empty(servers.PbsState.Faults.Armed());
         Assert.Empty(servers.PocketIdState.Faults.Armed());
+    }
+
+    [Fact]
+    public async Task Validate_InDemoMode_OnlyTheSimulatorsAddressesAreAccepted()
+    {
+        await using var factory = new WizardWebFactory(new() { ["Wizard:Mode"] = "Demo" });
+        await using var scope = factory.Services.CreateAsyncScope();
+        var session = scope.ServiceProvider.GetRequiredService<WizardSession>();
+        await session.LoadOrStartAsync(CancellationToken.None);
+        factory.Services.GetRequiredService<WizardPrefill>().Apply(session.State);
+        var prefilled = (session.Validate(WizardStepId.PocketIdConnection), session.Validate(WizardStepId.PbsConnection));
+
+        session.State.PocketId.Url = "https://id.example.com";
+        session.State.Pbs.Url = "https://pbs.example.com:8007";
+        var pocketId = session.Validate(WizardStepId.PocketIdConnection);
+        var pbs = session.Validate(WizardStepId.PbsConnection);
+
+        Assert.Empty(prefilled.Item1);
+        Assert.Empty(prefilled.Item2);
+        Assert.Contains("live mode", Assert.Single(pocketId, e => e.Field == nameof(PocketIdConnectionInput.Url)).Message, StringComparison.Ordinal);
+        Assert.Contains("live mode", Assert.Single(pbs, e => e.Field == nameof(PbsConnectionInput.Url)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Engine_InDemoMode_MakesNoClientForAnotherServerEvenWithoutTheForm()
+    {
+        await using var factory = new WizardWebFactory(new() { ["Wizard:Mode"] = "Demo" });
+        var clients = factory.Services.GetRequiredService<ApiClientFactory>();
+        var env = factory.Services.GetRequiredService<DemoSimulators>().Environment!;
+
+        var pocketId = Assert.Throws<WizardStepException>(() => clients.CreatePocketId(new PocketIdConnectionInput { Url = "https://id.example.com" }));
+        var pbs = Assert.Throws<WizardStepException>(() => clients.CreatePbs(new PbsConnectionInput { Url = "https://pbs.example.com:8007" }));
+        var simulator = clients.CreatePbs(new PbsConnectionInput { Url = env.PbsUrl.ToString() });
+
+        Assert.Equal(nameof(PocketIdConnectionInput.Url), Assert.Single(pocketId.Errors).Field);
+        Assert.Equal(nameof(PbsConnectionInput.Url), Assert.Single(pbs.Errors).Field);
+        Assert.NotNull(simulator);
+    }
+
+    [Fact]
+    public async Task Engine_InLiveMode_AcceptsAnyAddress()
+    {
+        await using var factory = new WizardWebFactory(new() { ["Wizard:Mode"] = "Live" });
+
+        var clients = factory.Services.GetRequiredService<ApiClientFactory>();
+
+        Assert.NotNull(clients.CreatePocketId(new PocketIdConnectionInput { Url = "https://id.example.com" }));
+        Assert.NotNull(clients.CreatePbs(new PbsConnectionInput { Url = "https://pbs.example.com:8007" }));
+    }
+
+    [Fact]
+    public async Task DataDirectory_DemoAndLiveRuns_NeverShareOne()
+    {
+        using var data = new TempDirectory();
+        Guid demoRun;
+        await using (var demo = new WizardWebFactory(new() { ["Wizard:Mode"] = "Demo", ["Wizard:DataDirectory"] = data.Path }))
+        {
+            Assert.Equal(Path.Combine(data.Path, WizardOptions.DemoSubdirectory), demo.Services.GetRequiredService<WizardDataDirectory>().Path);
+            var store = demo.Services.GetRequiredService<IWizardStateStore>();
+            demoRun = Guid.NewGuid();
+            await store.SaveAsync(new WizardState { RunId = demoRun, StartedAt = DateTimeOffset.UtcNow }, CancellationToken.None);
+        }
+
+        await using var live = new WizardWebFactory(new() { ["Wizard:Mode"] = "Live", ["Wizard:DataDirectory"] = data.Path });
+        var liveStore = live.Services.GetRequiredService<IWizardStateStore>();
+
+        Assert.Equal(data.Path, live.Services.GetRequiredService<WizardDataDirectory>().Path);
+        Assert.Null(await liveStore.LoadActiveAsync(CancellationToken.None));
+        Assert.Null(await liveStore.LoadAsync(demoRun, CancellationToken.None));
+        Assert.True(File.Exists(Path.Combine(data.Path, WizardOptions.DemoSubdirectory, SqliteWizardStore.DatabaseFileName)));
     }
 
     private static string Fingerprint(byte[] der) => string.Join(':', SHA256.HashData(der).Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));

@@ -30,12 +30,59 @@ public sealed class WizardViewModel(WizardSession session, WizardPrefill prefill
 
     public CancellationToken CircuitToken => _circuit.Token;
 
-    /// <summary>Something the wizard did on its own that the admin should know about (a new demo run), shown until dismissed.</summary>
-    public string? Notice => session.IsLoaded && prefill.WasStartedAfterRestart(session.State.RunId)
-        ? "The demo simulators restarted (they keep no data), so a new demo run was started. In live mode a restart resumes where you were."
-        : null;
+    /// <summary>
+    /// Something that happened without the admin that they should know about, shown until dismissed: another tab or the
+    /// command line changed the run (the page now shows it as stored), or a new demo run was started.
+    /// </summary>
+    public string? Notice =>
+        !session.IsLoaded ? null
+        : session.RunMovedOnMessage is { } movedOn ? movedOn
+        : prefill.WasStartedAfterRestart(session.State.RunId)
+            ? "The demo simulators restarted (they keep no data), so a new demo run was started. In live mode a restart resumes where you were."
+            : null;
 
-    public void DismissNotice() => prefill.ForgetRunStartedAfterRestart();
+    public void DismissNotice()
+    {
+        session.AcknowledgeRunMovedOn();
+        prefill.ForgetRunStartedAfterRestart();
+    }
+
+    /// <summary>How often the open page asks whether another tab or the command line moved the run on.</summary>
+    public TimeSpan ChangesElsewhereInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    private int _watchingForChangesElsewhere;
+
+    /// <summary>
+    /// Until the page closes: notices by itself when another tab or the command line saved the run, reloads it and says
+    /// so (<see cref="Notice"/>), instead of waiting for the admin's next save to be refused. Started once per page.
+    /// </summary>
+    public async Task WatchForChangesElsewhereAsync()
+    {
+        if (Interlocked.Exchange(ref _watchingForChangesElsewhere, 1) == 1)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(ChangesElsewhereInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_circuit.Token))
+            {
+                try
+                {
+                    await session.ReloadIfMovedOnElsewhereAsync(_circuit.Token);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    logger.LogWarning("Checking whether the run changed elsewhere failed: {ErrorType} {Reason}", ex.GetType().Name, ex.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // the page closed
+        }
+    }
 
     /// <summary>How the step is driven from the UI (declared by the step itself).</summary>
     public StepKind KindOf(WizardStepId id) => session.StepOf(id).Kind;
@@ -281,10 +328,10 @@ public sealed class WizardViewModel(WizardSession session, WizardPrefill prefill
         {
             LastError = ex.Message;
         }
-        catch (WizardRunConflictException ex)
+        catch (WizardRunConflictException)
         {
-            // Another tab or the command line moved the run on: the session already shows the stored run.
-            LastError = ex.Message;
+            // Another tab or the command line moved the run on: the session already shows the stored run, and the
+            // notice (its RunMovedOnMessage) tells the admin.
         }
         catch (Exception ex)
         {

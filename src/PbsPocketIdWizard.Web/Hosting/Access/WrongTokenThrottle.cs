@@ -22,18 +22,29 @@ public sealed class WrongTokenThrottle : IDisposable
     {
     }
 
-    internal WrongTokenThrottle(TimeSpan window)
+    /// <param name="window">How long an address's count lasts.</param>
+    /// <param name="counterCreated">Told of each address's counter when it is made (tests watch it being forgotten).</param>
+    internal WrongTokenThrottle(TimeSpan window, Action<string, RateLimiter>? counterCreated = null)
     {
         Window = window;
-        _limiter = PartitionedRateLimiter.Create<IPAddress?, string>(client => RateLimitPartition.GetFixedWindowLimiter(
-            client?.ToString() ?? "unknown",
-            _ => new FixedWindowRateLimiterOptions
+        _limiter = PartitionedRateLimiter.Create<IPAddress?, string>(client =>
+        {
+            var partition = RateLimitPartition.GetFixedWindowLimiter(
+                client?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = PermitsPerWindow,
+                    Window = window,
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                });
+            return counterCreated is null ? partition : RateLimitPartition.Get(partition.PartitionKey, key =>
             {
-                PermitLimit = PermitsPerWindow,
-                Window = window,
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            }));
+                var counter = partition.Factory(key);
+                counterCreated(key, counter);
+                return counter;
+            });
+        });
     }
 
     public TimeSpan Window { get; }
