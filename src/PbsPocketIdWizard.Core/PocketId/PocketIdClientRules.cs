@@ -20,11 +20,11 @@ public static class PocketIdClientRules
     public const long MaxLogoBytes = MaxUploadBytes - 4096;
 
     /// <summary>The logo types the product offers, without the dot (Pocket ID decides by the extension, §7.1).</summary>
-    public static readonly IReadOnlyList<string> LogoExtensions = ["png", "svg", "jpg", "jpeg", "webp"];
+    public static readonly IReadOnlyList<string> LogoExtensions = ["png", "svg", "jpg", "jpeg", "webp", "ico", "gif", "avif"];
 
     public const string NameMessage = "Enter a client name of 2 to 50 characters on one line, e.g. Proxmox Backup Server.";
 
-    public const string LogoTypeMessage = "The logo must be a PNG, SVG, JPG or WEBP file.";
+    public const string LogoTypeMessage = "The logo must be a PNG, SVG, JPG, WEBP, ICO, GIF or AVIF file.";
 
     public const string LogoSizeMessage = "The logo must be smaller than 2 MiB.";
 

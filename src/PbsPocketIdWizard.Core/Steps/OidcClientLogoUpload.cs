@@ -34,7 +34,7 @@ internal sealed class OidcClientLogoUpload(RunJournal journal, WizardStepId step
 
             await journal.FailedAsync(state, Id, ResourceKind.PocketIdClientLogo, clientId, uploadError.Detail, cancellationToken);
             var advice = uploadError.StatusCode is HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.UnsupportedMediaType or HttpStatusCode.BadRequest
-                ? "Use a PNG, SVG, JPG or WEBP file under 2 MiB, or remove the logo"
+                ? "Use a PNG, SVG, JPG, WEBP, ICO, GIF or AVIF file under 2 MiB, or remove the logo"
                 : "Apply again when Pocket ID answers";
             if (!createdNow)
             {

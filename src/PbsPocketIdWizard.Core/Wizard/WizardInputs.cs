@@ -37,7 +37,7 @@ public sealed class OidcClientInput
 {
     public string Name { get; set; } = "Proxmox Backup Server";
 
-    /// <summary>Optional logo file (PNG/SVG/JPG/WEBP, at most 2 MiB).</summary>
+    /// <summary>Optional logo file (PNG/SVG/JPG/WEBP/ICO/GIF/AVIF, at most 2 MiB).</summary>
     public string? LogoFileName { get; set; }
 
     [System.Text.Json.Serialization.JsonIgnore]

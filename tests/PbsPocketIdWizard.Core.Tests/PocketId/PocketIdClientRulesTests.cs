@@ -19,7 +19,11 @@ public sealed class PocketIdClientRulesTests
     [InlineData("LOGO.SVG", true)]
     [InlineData("a.jpeg", true)]
     [InlineData("a.webp", true)]
-    [InlineData("a.gif", false)]
+    [InlineData("a.gif", true)]
+    [InlineData("favicon.ICO", true)]
+    [InlineData("a.avif", true)]
+    [InlineData("a.heic", false)]
+    [InlineData("a.bmp", false)]
     [InlineData("png", false)]
     [InlineData(null, false)]
     public void IsLogoFileName_Extension_IsAnOfferedType(string? fileName, bool valid) => Assert.Equal(valid, PocketIdClientRules.IsLogoFileName(fileName));

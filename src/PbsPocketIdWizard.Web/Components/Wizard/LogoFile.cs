@@ -19,6 +19,9 @@ public static class LogoFile
         ".svg" => "image/svg+xml",
         ".jpg" or ".jpeg" => "image/jpeg",
         ".webp" => "image/webp",
+        ".ico" => "image/x-icon",
+        ".gif" => "image/gif",
+        ".avif" => "image/avif",
         _ => null,
     };
 
