@@ -43,6 +43,35 @@ public sealed partial class WizardSession
 
     public bool IsBusy => Volatile.Read(ref _busy) != 0;
 
+    /// <summary>Completes once no action runs, e.g. the plan a step starts as it opens, so the next one is not refused as busy.</summary>
+    public async Task WhenIdleAsync(CancellationToken cancellationToken)
+    {
+        while (IsBusy)
+        {
+            var idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            void OnChanged()
+            {
+                if (!IsBusy)
+                {
+                    idle.TrySetResult();
+                }
+            }
+
+            Changed += OnChanged;
+            try
+            {
+                if (IsBusy)
+                {
+                    await idle.Task.WaitAsync(cancellationToken);
+                }
+            }
+            finally
+            {
+                Changed -= OnChanged;
+            }
+        }
+    }
+
     /// <summary>
     /// What to tell the admin when another tab or the command line changed the run (a save was refused, or
     /// <see cref="ReloadIfMovedOnElsewhereAsync"/> noticed): the session then shows the run as stored. Cleared by

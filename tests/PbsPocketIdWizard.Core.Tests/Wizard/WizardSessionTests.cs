@@ -518,6 +518,33 @@ public sealed class WizardSessionTests
     }
 
     [Fact]
+    public async Task WhenIdle_WhileAnotherActionRuns_CompletesOnceItEndsAndTheNextActionRuns()
+    {
+        var gate = new TaskCompletionSource();
+        var slowSession = new WizardSession([new SlowStep(gate.Task)], _store, _time, _logger);
+        await slowSession.NewRunAsync(CancellationToken.None);
+        var first = slowSession.RunCurrentStepAsync(CancellationToken.None);
+
+        var idle = slowSession.WhenIdleAsync(CancellationToken.None);
+        await Task.Delay(50);
+        Assert.False(idle.IsCompleted);
+
+        gate.SetResult();
+        await idle.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(slowSession.IsBusy);
+        Assert.True((await first).Succeeded);
+        Assert.True((await slowSession.RunCurrentStepAsync(CancellationToken.None)).Succeeded);
+    }
+
+    [Fact]
+    public async Task WhenIdle_NothingRuns_CompletesAtOnce()
+    {
+        var session = await StartedSessionAsync();
+
+        Assert.True(session.WhenIdleAsync(CancellationToken.None).IsCompletedSuccessfully);
+    }
+
+    [Fact]
     public async Task RunCurrentStep_LogsOneStructuredLinePerTransitionInRunScopeWithoutSecrets()
     {
         var session = await StartedSessionAsync();

@@ -21,6 +21,8 @@ public sealed class WizardViewModel(WizardSession session, WizardPrefill prefill
 
     public bool IsBusy => session.IsBusy;
 
+    public Task WhenIdleAsync() => session.WhenIdleAsync(_circuit.Token);
+
     public bool IsDemo => prefill.IsDemo;
 
     public DemoEnvironment? Demo => prefill.Demo;
