@@ -96,7 +96,9 @@ public static class WebHostingExtensions
 
         app.MapHealthChecks(AccessGateMiddleware.HealthPath);
         app.MapStaticAssets();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // BrowserHardeningMiddleware sends the one Content-Security-Policy (frame-ancestors 'none'); Blazor's own
+        // second header (frame-ancestors 'self') would only repeat a weaker rule.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
 
         app.Lifetime.ApplicationStarted.Register(() => PrintSignInLinks(app));
         return app;

@@ -98,6 +98,25 @@ public sealed class ProxyAndHardeningTests
     }
 
     [Fact]
+    public async Task WizardPage_SignedIn_CarriesOneContentSecurityPolicyThatForbidsFraming()
+    {
+        var (app, client, data) = await StartAsync();
+        await using (app)
+        using (client)
+        using (data)
+        {
+            using var signIn = await client.GetAsync($"/?token={Token}");
+            using var page = new HttpRequestMessage(HttpMethod.Get, "/");
+            page.Headers.Add("Cookie", signIn.Headers.GetValues("Set-Cookie").Single().Split(';')[0]);
+            using var response = await client.SendAsync(page);
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(BrowserHardeningMiddleware.ContentSecurityPolicy, response.Headers.GetValues("Content-Security-Policy").Single());
+            Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
+        }
+    }
+
+    [Fact]
     public async Task BlazorNegotiate_SignedInButForeignOrigin_Refused403WhileOwnOriginIsServed()
     {
         var (app, client, data) = await StartAsync();
