@@ -22,6 +22,10 @@ public sealed class FirstSignInStep(ApiClientFactory clients, RunJournal journal
 
     public override StepTarget Target => StepTarget.Pbs;
 
+    public override bool ValidatesInputsAlone => false;
+
+    protected override object InputsOf(WizardState state) => state.FirstSignIn;
+
     public override IReadOnlyList<FieldError> Validate(WizardState state)
     {
         var realm = state.Realm.Name;

@@ -23,6 +23,10 @@ public sealed class OidcClientStep(ApiClientFactory clients, RunJournal journal)
 
     public override StepTarget Target => StepTarget.PocketId;
 
+    protected override object InputsOf(WizardState state) => new { state.Client, PbsUrl = state.Pbs.Url };
+
+    public override string ApplyLabel(StepPlan plan) => plan.Creates ? "Create client" : "Update client";
+
     public override IReadOnlyList<FieldError> Validate(WizardState state)
     {
         var input = state.Client;

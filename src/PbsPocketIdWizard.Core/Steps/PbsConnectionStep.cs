@@ -30,6 +30,8 @@ public sealed class PbsConnectionStep(ApiClientFactory clients) : ConnectionStep
 
     public override StepTarget Target => StepTarget.Pbs;
 
+    protected override object InputsOf(WizardState state) => state.Pbs;
+
     public override IReadOnlyList<FieldError> Validate(WizardState state)
     {
         var input = state.Pbs;

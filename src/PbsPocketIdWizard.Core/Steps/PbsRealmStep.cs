@@ -22,6 +22,13 @@ public sealed partial class PbsRealmStep(ApiClientFactory clients, RunJournal jo
 
     public override StepTarget Target => StepTarget.Pbs;
 
+    public override bool ValidatesInputsAlone => false;
+
+    protected override object InputsOf(WizardState state) =>
+        new { state.Realm.Name, state.Realm.Default, state.Realm.Autocreate, state.Realm.UsernameClaim, state.Realm.Comment, state.Results.ClientId };
+
+    public override string ApplyLabel(StepPlan plan) => plan.Creates ? "Create realm" : "Update realm";
+
     public override IReadOnlyList<FieldError> Validate(WizardState state)
     {
         var input = state.Realm;

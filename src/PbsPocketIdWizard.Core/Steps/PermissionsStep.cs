@@ -18,6 +18,12 @@ public sealed class PermissionsStep(ApiClientFactory clients, RunJournal journal
 
     public override StepTarget Target => StepTarget.Pbs;
 
+    public override bool ValidatesInputsAlone => false;
+
+    protected override object InputsOf(WizardState state) => state.Permissions;
+
+    public override string ApplyLabel(StepPlan plan) => "Grant permissions";
+
     public static string GrantField(int index, string property) => $"{nameof(PermissionsInput.Grants)}[{index}].{property}";
 
     public override IReadOnlyList<FieldError> Validate(WizardState state)

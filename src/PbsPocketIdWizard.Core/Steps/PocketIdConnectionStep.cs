@@ -17,6 +17,8 @@ public sealed class PocketIdConnectionStep(ApiClientFactory clients) : Connectio
 
     public override StepTarget Target => StepTarget.PocketId;
 
+    protected override object InputsOf(WizardState state) => state.PocketId;
+
     public override IReadOnlyList<FieldError> Validate(WizardState state)
     {
         var errors = new List<FieldError>();

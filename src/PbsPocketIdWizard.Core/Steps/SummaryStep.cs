@@ -14,6 +14,10 @@ public sealed class SummaryStep(ApiClientFactory clients) : WizardStep
 
     public override StepKind Kind => StepKind.Summary;
 
+    public override bool ValidatesInputsAlone => false;
+
+    protected override object InputsOf(WizardState state) => new { };
+
     public override async Task<StepOutcome> VerifyAsync(WizardState state, CancellationToken cancellationToken)
     {
         var checks = new List<VerificationItem>();

@@ -12,6 +12,19 @@ public interface IWizardStep
     /// <summary>The server(s) the step talks to.</summary>
     StepTarget Target { get; }
 
+    /// <summary>
+    /// What the primary button says when the plan has changes, in the admin's words (e.g. "Create client"): the step
+    /// names what a press does to the server.
+    /// </summary>
+    string ApplyLabel(StepPlan plan);
+
+    /// <summary>Whether Validate judges only the step's own inputs (true) or also needs what earlier steps applied (the
+    /// issuer, the client, the realm): only the former can be checked before a run touches any server.</summary>
+    bool ValidatesInputsAlone { get; }
+
+    /// <summary>A hash of the inputs this step depends on; a plan made from other inputs is stale.</summary>
+    string InputFingerprint(WizardState state);
+
     /// <summary>Pure, no I/O: required fields, URL shape, cross-field rules.</summary>
     IReadOnlyList<FieldError> Validate(WizardState state);
 

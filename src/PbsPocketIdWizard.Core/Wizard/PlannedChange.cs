@@ -23,4 +23,7 @@ public sealed record StepPlan(IReadOnlyList<PlannedChange> Changes, string Input
     public static StepPlan Empty(string inputFingerprint) => new([], inputFingerprint);
 
     public bool HasChanges => Changes.Any(c => c.Kind != ChangeKind.NoChange);
+
+    /// <summary>At least one change creates something (else the changes update what is there).</summary>
+    public bool Creates => Changes.Any(c => c.Kind == ChangeKind.Create);
 }

@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using PbsPocketIdWizard.Core.Http;
 using PbsPocketIdWizard.Core.Pbs;
@@ -154,16 +151,7 @@ public sealed partial class WizardSession
     private bool PlanIsCurrent(WizardStepId id) =>
         State.PlanFingerprints.TryGetValue(id, out var fingerprint) && fingerprint == FingerprintOf(StepOf(id));
 
-    private string FingerprintOf(IWizardStep step)
-    {
-        if (step is WizardStep known)
-        {
-            return known.InputFingerprint(State);
-        }
-
-        var json = JsonSerializer.Serialize(State.InputsFor(step.Id), WizardJson.FingerprintOptions);
-        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(json)))[..16];
-    }
+    private string FingerprintOf(IWizardStep step) => step.InputFingerprint(State);
 
     /// <summary>The server a step talks to, as scheme://host:port only (never user info, path or query).</summary>
     private string TargetOf(WizardStepId id) => StepOf(id).Target switch

@@ -59,19 +59,6 @@ public sealed class WizardState
 
     public List<JournalEntry> Journal { get; set; } = [];
 
-    /// <summary>The inputs a step depends on (its plan fingerprint is made from these).</summary>
-    public object InputsFor(WizardStepId step) => step switch
-    {
-        WizardStepId.PocketIdConnection => PocketId,
-        WizardStepId.PbsConnection => Pbs,
-        WizardStepId.OidcClient => new { Client, PbsUrl = Pbs.Url },
-        WizardStepId.PbsRealm => new { Realm.Name, Realm.Default, Realm.Autocreate, Realm.UsernameClaim, Realm.Comment, Results.ClientId },
-        WizardStepId.FirstSignIn => FirstSignIn,
-        WizardStepId.Permissions => Permissions,
-        WizardStepId.Summary => new { },
-        _ => throw new ArgumentOutOfRangeException(nameof(step), step, null),
-    };
-
     /// <summary>Ids this run updated of a kind (Done, and not Undone since), oldest first.</summary>
     public IReadOnlyList<string> ChangedByRun(ResourceKind kind)
     {

@@ -17,6 +17,12 @@ public abstract class WizardStep : IWizardStep
     /// <summary>Both servers unless the step says otherwise.</summary>
     public virtual StepTarget Target => StepTarget.Both;
 
+    /// <summary>"Apply" unless the step names its change.</summary>
+    public virtual string ApplyLabel(StepPlan plan) => "Apply";
+
+    /// <summary>Its own inputs alone unless the step says otherwise.</summary>
+    public virtual bool ValidatesInputsAlone => true;
+
     public virtual IReadOnlyList<FieldError> Validate(WizardState state) => [];
 
     public virtual Task<StepPlan> PlanAsync(WizardState state, CancellationToken cancellationToken) =>
@@ -31,8 +37,12 @@ public abstract class WizardStep : IWizardStep
     public virtual Task<StepOutcome> UndoAsync(WizardState state, CancellationToken cancellationToken) =>
         Task.FromResult(StepOutcome.Success());
 
-    /// <summary>The inputs this step depends on; a plan made from other inputs is stale.</summary>
-    protected virtual object InputsOf(WizardState state) => state.InputsFor(Id);
+    /// <summary>
+    /// The inputs this step depends on; a plan made from other inputs is stale. All of the run's inputs unless the
+    /// step narrows them (then a change elsewhere in the form does not make its plan stale).
+    /// </summary>
+    protected virtual object InputsOf(WizardState state) =>
+        new { state.PocketId, state.Pbs, state.Client, state.Realm, state.FirstSignIn, state.Permissions };
 
     public string InputFingerprint(WizardState state)
     {

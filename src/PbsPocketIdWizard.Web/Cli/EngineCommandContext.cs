@@ -76,11 +76,11 @@ public sealed class EngineCommandContext
         return loaded;
     }
 
-    /// <summary>The steps' own pure checks, before any server is touched; their errors are answer errors (exit 2).</summary>
+    /// <summary>The pure checks of the steps that judge their own inputs alone, before any server is touched; their errors are answer errors (exit 2).</summary>
     public bool CheckSteps(WizardSession session)
     {
         var errors = new List<string>();
-        foreach (var step in session.Steps.Where(s => s.Id is WizardStepId.PocketIdConnection or WizardStepId.PbsConnection or WizardStepId.OidcClient))
+        foreach (var step in session.Steps.Where(s => s.ValidatesInputsAlone))
         {
             errors.AddRange(session.Validate(step.Id).Select(e => $"{step.Title}: {e}"));
         }

@@ -34,6 +34,45 @@ public sealed class StepValidationTests : IDisposable
     }
 
     [Fact]
+    public void AddWizardCore_StepsDeclareKindTargetAndWhatTheirValidationNeeds()
+    {
+        var steps = _fixture.Services.GetServices<IWizardStep>().OrderBy(s => s.Id).ToList();
+
+        Assert.Equal([StepKind.Connection, StepKind.Connection, StepKind.Change, StepKind.Change, StepKind.Pause, StepKind.Change, StepKind.Summary], steps.Select(s => s.Kind));
+        Assert.Equal([StepTarget.PocketId, StepTarget.Pbs, StepTarget.PocketId, StepTarget.Pbs, StepTarget.Pbs, StepTarget.Pbs, StepTarget.Both], steps.Select(s => s.Target));
+        Assert.Equal([WizardStepId.PocketIdConnection, WizardStepId.PbsConnection, WizardStepId.OidcClient], steps.Where(s => s.ValidatesInputsAlone).Select(s => s.Id));
+    }
+
+    [Theory]
+    [InlineData(WizardStepId.OidcClient, ChangeKind.Create, "Create client")]
+    [InlineData(WizardStepId.OidcClient, ChangeKind.Update, "Update client")]
+    [InlineData(WizardStepId.PbsRealm, ChangeKind.Create, "Create realm")]
+    [InlineData(WizardStepId.PbsRealm, ChangeKind.Update, "Update realm")]
+    [InlineData(WizardStepId.Permissions, ChangeKind.Create, "Grant permissions")]
+    public void ApplyLabel_PlanWithChange_NamesWhatThePressDoes(WizardStepId id, ChangeKind kind, string expected)
+    {
+        var step = _fixture.Services.GetServices<IWizardStep>().Single(s => s.Id == id);
+        var plan = new StepPlan([new PlannedChange(ChangeKind.NoChange, "a", "b"), new PlannedChange(kind, "c", "d")], "f");
+
+        Assert.Equal(expected, step.ApplyLabel(plan));
+    }
+
+    [Fact]
+    public void InputFingerprint_InputOfAnotherStepChanged_StaysTheSame()
+    {
+        var step = Step<PbsRealmStep>();
+        var state = ReadyState();
+        var before = step.InputFingerprint(state);
+
+        state.Permissions.Grants.Add(new PermissionGrantInput { User = "bob", Path = "/", Role = "Audit" });
+        var afterOtherStep = step.InputFingerprint(state);
+        state.Realm.Name = "other";
+
+        Assert.Equal(before, afterOtherStep);
+        Assert.NotEqual(before, step.InputFingerprint(state));
+    }
+
+    [Fact]
     public void PocketIdConnection_Validate_MissingUrlAndKey_NamesBothFields()
     {
         var errors = Step<PocketIdConnectionStep>().Validate(new WizardState());

@@ -26,6 +26,18 @@ public sealed class FakeStep(WizardStepId id, List<string>? calls = null) : Wiza
         _ => StepTarget.Pbs,
     };
 
+    /// <summary>As the real step of this id declares it.</summary>
+    protected override object InputsOf(WizardState state) => Id switch
+    {
+        WizardStepId.PocketIdConnection => state.PocketId,
+        WizardStepId.PbsConnection => state.Pbs,
+        WizardStepId.OidcClient => new { state.Client, PbsUrl = state.Pbs.Url },
+        WizardStepId.PbsRealm => new { state.Realm.Name, state.Results.ClientId },
+        WizardStepId.FirstSignIn => state.FirstSignIn,
+        WizardStepId.Permissions => state.Permissions,
+        _ => new { },
+    };
+
     public List<string> Calls { get; } = calls ?? [];
 
     public Func<WizardState, IReadOnlyList<FieldError>> OnValidate { get; set; } = _ => [];

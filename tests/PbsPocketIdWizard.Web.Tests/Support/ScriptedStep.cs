@@ -18,6 +18,15 @@ public sealed class ScriptedStep(WizardStepId id, string title) : WizardStep
         _ => StepKind.Change,
     };
 
+    /// <summary>As the real step of this id declares it.</summary>
+    public override string ApplyLabel(StepPlan plan) => Id switch
+    {
+        WizardStepId.OidcClient => plan.Creates ? "Create client" : "Update client",
+        WizardStepId.PbsRealm => plan.Creates ? "Create realm" : "Update realm",
+        WizardStepId.Permissions => "Grant permissions",
+        _ => base.ApplyLabel(plan),
+    };
+
     public List<FieldError> ValidationErrors { get; } = [];
 
     public List<PlannedChange> Changes { get; } = [];

@@ -24,22 +24,9 @@ public sealed record PrimaryAction(string Label, Func<Task> Run)
     {
         StepStatus.Verified => new PrimaryAction("Next", () => Task.FromResult(vm.MoveNext())),
         StepStatus.Applied => new PrimaryAction("Next", vm.VerifyAndContinueAsync),
-        StepStatus.Planned when vm.PlanOf(id) is { } plan => new PrimaryAction(plan.HasChanges ? ApplyLabel(id, plan) : "Next", vm.ApplyAndContinueAsync),
+        StepStatus.Planned when vm.PlanOf(id) is { } plan => new PrimaryAction(plan.HasChanges ? vm.StepOf(id).ApplyLabel(plan) : "Next", vm.ApplyAndContinueAsync),
         // A failed apply is retried (the session plans afresh first, and apply is idempotent).
         StepStatus.Failed when vm.CanApply(id) => new PrimaryAction("Retry", vm.ApplyAndContinueAsync),
         _ => new PrimaryAction("Show the plan", vm.PlanAsync),
     };
-
-    /// <summary>Names what the press will do to the server, in the admin's words.</summary>
-    public static string ApplyLabel(WizardStepId id, StepPlan plan)
-    {
-        var creates = plan.Changes.Any(c => c.Kind == ChangeKind.Create);
-        return id switch
-        {
-            WizardStepId.OidcClient => creates ? "Create client" : "Update client",
-            WizardStepId.PbsRealm => creates ? "Create realm" : "Update realm",
-            WizardStepId.Permissions => "Grant permissions",
-            _ => "Apply",
-        };
-    }
 }

@@ -87,6 +87,8 @@ public sealed class WizardViewModel(WizardSession session, WizardPrefill prefill
     }
 
     /// <summary>How the step is driven from the UI (declared by the step itself).</summary>
+    public IWizardStep StepOf(WizardStepId id) => session.StepOf(id);
+
     public StepKind KindOf(WizardStepId id) => session.StepOf(id).Kind;
 
     public async Task InitializeAsync()
@@ -224,9 +226,9 @@ public sealed class WizardViewModel(WizardSession session, WizardPrefill prefill
     /// <summary>The check of an existing setup waits for a connection the admin is fixing; it opens again once both servers are connected.</summary>
     public bool SetupCheckRequested { get; set; }
 
-    /// <summary>Both servers are connected and nothing runs: the moment a requested check can open again.</summary>
+    /// <summary>Every connection step is verified and nothing runs: the moment a requested check can open again.</summary>
     public bool SetupCheckCanResume => SetupCheckRequested && !session.IsBusy
-        && session.StatusOf(WizardStepId.PocketIdConnection) == StepStatus.Verified && session.StatusOf(WizardStepId.PbsConnection) == StepStatus.Verified;
+        && session.Steps.Where(s => s.Kind == StepKind.Connection).All(s => session.StatusOf(s.Id) == StepStatus.Verified);
 
     /// <summary>
     /// "Check an existing setup": the whole run planned read-only against the servers of the first two screens (both
