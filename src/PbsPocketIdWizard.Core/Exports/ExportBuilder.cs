@@ -116,6 +116,19 @@ public static partial class ExportBuilder
             create.Append($" --comment {Quote(realm.Comment.Trim())}");
         }
 
+        foreach (var (option, value) in new[]
+        {
+            ("prompt", PbsRealmOptions.Prompt(realm)),
+            ("acr-values", PbsRealmOptions.AcrValues(realm)),
+            ("audiences", PbsRealmOptions.Audiences(realm, state.Results.PbsVersion)),
+        })
+        {
+            if (value is not null)
+            {
+                create.Append($" --{option} {Quote(value)}");
+            }
+        }
+
         var lines = new List<string>
         {
             $"# Proxmox Backup Server ({PbsAddress.OriginOf(state.Pbs.Url)}): run as root on the PBS host",

@@ -77,6 +77,9 @@ public static partial class PbsRules
     public static bool IsValidRealmName(string? name) =>
         name is { Length: >= 2 and <= 32 } && SafeId().IsMatch(name);
 
+    /// <summary>PBS's SAFE_ID format: letters, digits, '_', '.', '-', not starting with '.' or '-'.</summary>
+    public static bool IsSafeId(string? value) => value is { Length: > 0 } && SafeId().IsMatch(value);
+
     /// <summary>Why the name cannot be a new OpenID realm's (null when it can).</summary>
     public static string? RealmNameProblem(string? name) =>
         !IsValidRealmName(name)
@@ -190,8 +193,11 @@ public static partial class PbsRules
         string.Join(' ', new[] { "openid" }.Concat(ScopeItems(realmScopes ?? DefaultRealmScopes)).Distinct(StringComparer.Ordinal));
 
     /// <summary>The scope names of a realm's scope list (separated by ',', ';' or whitespace).</summary>
-    public static string[] ScopeItems(string? scopes) =>
-        (scopes ?? string.Empty).Split([',', ';', ' ', '\t', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries);
+    public static string[] ScopeItems(string? scopes) => ListItems(scopes);
+
+    /// <summary>The items of a PBS list property (scopes, acr-values, audiences): separated by ',', ';' or whitespace.</summary>
+    public static string[] ListItems(string? list) =>
+        (list ?? string.Empty).Split([',', ';', ' ', '\t', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries);
 
     /// <summary>
     /// The claims PBS reads the user name from: the userinfo claims with the ID token's claims over them (the ID token

@@ -1,3 +1,4 @@
+using PbsPocketIdWizard.Core.Pbs;
 using PbsPocketIdWizard.Core.Wizard;
 
 namespace PbsPocketIdWizard.Core.Steps;
@@ -8,6 +9,7 @@ public sealed partial class PbsRealmStep
     private async Task<IEnumerable<PlannedChange>> PlanNotesAsync(WizardState state, CancellationToken cancellationToken) =>
     [
         .. NoDefaultFlagNote(state),
+        .. NoAudiencesNote(state),
         .. await SupersededSecretsPlanAsync(state, cancellationToken),
         .. IssuerEndpoints.PlanNote(await clients.CreatePocketId(state.PocketId).GetDiscoveryAsync(cancellationToken)),
     ];
@@ -19,5 +21,11 @@ public sealed partial class PbsRealmStep
     private static IEnumerable<PlannedChange> NoDefaultFlagNote(WizardState state) =>
         state.Realm.Default && !state.Results.PbsSupportsDefaultRealm
             ? [new(ChangeKind.NoChange, "PBS default realm", $"not set: PBS {state.Results.PbsVersion} has no \"default realm\" option (it came with 3.3.7); update PBS to choose the default realm on its login page")]
+            : [];
+
+    /// <summary>Extra audiences asked for on a PBS before 4.2.1, which has no such option: said, never sent.</summary>
+    private static IEnumerable<PlannedChange> NoAudiencesNote(WizardState state) =>
+        PbsRules.ListItems(state.Realm.Audiences).Length > 0 && !PbsRealmOptions.SupportsAudiences(state.Results.PbsVersion)
+            ? [new(ChangeKind.NoChange, "PBS realm extra audiences", $"not set: PBS {state.Results.PbsVersion} has no \"audiences\" option (it came with 4.2.1); PBS accepts only ID tokens for the client id itself until it is updated")]
             : [];
 }

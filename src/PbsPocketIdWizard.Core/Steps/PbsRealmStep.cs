@@ -25,7 +25,11 @@ public sealed partial class PbsRealmStep(ApiClientFactory clients, RunJournal jo
     public override bool ValidatesInputsAlone => false;
 
     protected override object InputsOf(WizardState state) =>
-        new { state.Realm.Name, state.Realm.Default, state.Realm.Autocreate, state.Realm.UsernameClaim, state.Realm.Comment, state.Results.ClientId };
+        new
+        {
+            state.Realm.Name, state.Realm.Default, state.Realm.Autocreate, state.Realm.UsernameClaim, state.Realm.Comment,
+            state.Realm.Prompt, state.Realm.AcrValues, state.Realm.Audiences, state.Results.ClientId,
+        };
 
     public override string ApplyLabel(StepPlan plan) => plan.Creates ? "Create realm" : "Update realm";
 
@@ -48,6 +52,7 @@ public sealed partial class PbsRealmStep(ApiClientFactory clients, RunJournal jo
             errors.Add(new(nameof(RealmInput.Comment), "The comment must be one line of at most 128 characters."));
         }
 
+        errors.AddRange(PbsRealmOptions.FieldProblems(input));
         if (state.Results.Issuer is null || state.Results.ClientId is null || state.Results.ClientSecret is null)
         {
             errors.Add(FieldError.ForStep("The Pocket ID issuer and OIDC client are not known yet: complete the Pocket ID and OIDC client steps first."));
@@ -72,7 +77,8 @@ public sealed partial class PbsRealmStep(ApiClientFactory clients, RunJournal jo
             return new StepPlan(
             [
                 new(ChangeKind.Create, RealmResource, $"'{name}': issuer {state.Results.Issuer}, client {state.Results.ClientId ?? "(the one created above)"}, username claim {state.Realm.UsernameClaim}" +
-                    $"{(state.Realm.Autocreate ? ", autocreate users" : string.Empty)}{(setsDefault ? ", default realm" : string.Empty)}"),
+                    $"{(state.Realm.Autocreate ? ", autocreate users" : string.Empty)}{(setsDefault ? ", default realm" : string.Empty)}" +
+                    PbsRealmOptions.Summary(state.Realm, state.Results.PbsVersion)),
                 .. await PlanNotesAsync(state, cancellationToken),
             ], InputFingerprint(state));
         }
@@ -143,7 +149,12 @@ public sealed partial class PbsRealmStep(ApiClientFactory clients, RunJournal jo
         {
             // Made outside the wizard: its values before any repair (here, or of the scopes later), so undo puts them back.
             var before = existing.Value;
-            state.Results.AdoptedRealm = new AdoptedRealm(name, before.IssuerUrl, before.Autocreate ?? false, before.Scopes);
+            state.Results.AdoptedRealm = new AdoptedRealm(name, before.IssuerUrl, before.Autocreate ?? false, before.Scopes)
+            {
+                Prompt = before.Prompt,
+                AcrValues = before.AcrValues,
+                Audiences = before.Audiences,
+            };
         }
 
         var differences = RealmFindings.Differences(state, existing.Value);
@@ -161,16 +172,7 @@ public sealed partial class PbsRealmStep(ApiClientFactory clients, RunJournal jo
                 await journal.PendingAsync(state, Id, ResourceKind.PbsDefaultRealm, defaultSwitch, cancellationToken, RunJournal.Update);
             }
 
-            await client.UpdateOpenIdRealmAsync(name, new PbsOpenIdRealmUpdate
-            {
-                IssuerUrl = state.Results.Issuer,
-                ClientId = state.Results.ClientId,
-                ClientKey = SecretOf(state),
-                Autocreate = state.Realm.Autocreate,
-                // PBS clears `default` on any PUT that does not send it (§3.3): always resend it where it exists.
-                Default = state.Results.PbsSupportsDefaultRealm ? state.Realm.Default : null,
-                Digest = existing.Digest,
-            }, cancellationToken);
+            await client.UpdateOpenIdRealmAsync(name, DesiredUpdate(state, existing), cancellationToken);
             await journal.DoneAsync(state, Id, ResourceKind.PbsRealm, name, cancellationToken, RunJournal.Update, string.Join(", ", differences));
             await DefaultSwitchDoneAsync(state, defaultSwitch, cancellationToken);
         }
@@ -250,18 +252,9 @@ public sealed partial class PbsRealmStep(ApiClientFactory clients, RunJournal jo
             return;
         }
 
-        await client.UpdateOpenIdRealmAsync(adopted.Name, new PbsOpenIdRealmUpdate
-        {
-            IssuerUrl = adopted.IssuerUrl,
-            Autocreate = adopted.Autocreate,
-            Scopes = adopted.Scopes,
-            Delete = adopted.Scopes is null ? ["scopes"] : null,
-            // Any PUT without default=true clears it (pbs-api.md §3.3): resend the realm's current flag.
-            Default = state.Results.PbsSupportsDefaultRealm ? current.Value.Default ?? false : null,
-            Digest = current.Digest,
-        }, cancellationToken);
+        await client.UpdateOpenIdRealmAsync(adopted.Name, RestoringUpdate(state, adopted, current), cancellationToken);
         await journal.UndoneAsync(state, Id, ResourceKind.PbsRealm, adopted.Name, cancellationToken, RunJournal.Update,
-            "issuer, autocreate and scopes put back; the realm and its users are kept (they existed before this run)");
+            "issuer, autocreate, scopes and sign-in options put back; the realm and its users are kept (they existed before this run)");
     }
 
     /// <summary>
@@ -333,20 +326,6 @@ public sealed partial class PbsRealmStep(ApiClientFactory clients, RunJournal jo
 
         return ($"'{previous}' is the default realm again", false);
     }
-
-    private PbsOpenIdRealm Desired(WizardState state) => new()
-    {
-        Realm = state.Realm.Name,
-        // The issuer exactly as Pocket ID serves it: PBS compares it string-for-string (§7.6).
-        IssuerUrl = state.Results.Issuer ?? string.Empty,
-        ClientId = state.Results.ClientId ?? string.Empty,
-        ClientKey = SecretOf(state),
-        Autocreate = state.Realm.Autocreate,
-        UsernameClaim = state.Realm.UsernameClaim,
-        Comment = string.IsNullOrWhiteSpace(state.Realm.Comment) ? null : state.Realm.Comment.Trim(),
-        // Older PBS rejects the key entirely (§3.2).
-        Default = state.Results.PbsSupportsDefaultRealm && state.Realm.Default ? true : null,
-    };
 
     /// <summary>Validate guarantees the secret; a state loaded without it fails clearly instead of sending an empty key.</summary>
     private static string SecretOf(WizardState state) =>

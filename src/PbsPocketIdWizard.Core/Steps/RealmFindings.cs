@@ -41,6 +41,8 @@ public static class RealmFindings
             differences.Add($"default realm ({(state.Realm.Default ? "on: it is preselected on the PBS sign-in page" : "off")})");
         }
 
+        differences.AddRange(PbsRealmOptions.Differences(state.Realm, realm, state.Results.PbsVersion));
+
         return differences;
     }
 

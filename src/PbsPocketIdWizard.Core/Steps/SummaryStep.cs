@@ -76,7 +76,10 @@ public sealed class SummaryStep(ApiClientFactory clients) : WizardStep
                 state.Results.ClientSecret is not null && realm.ClientKey == state.Results.ClientSecret.Reveal();
             return (ok, $"'{realm.Realm}': issuer {realm.IssuerUrl}, client {realm.ClientId}, username claim {realm.UsernameClaim ?? "subject"}, " +
                 $"autocreate {(realm.Autocreate == true ? "on" : "off")}, scopes {realm.Scopes ?? "email profile"}" +
-                (state.Results.PbsSupportsDefaultRealm ? $", default {(realm.Default == true ? "yes" : "no")}" : string.Empty));
+                (state.Results.PbsSupportsDefaultRealm ? $", default {(realm.Default == true ? "yes" : "no")}" : string.Empty) +
+                (realm.Prompt is null ? string.Empty : $", prompt {realm.Prompt}") +
+                (realm.AcrValues is null ? string.Empty : $", authentication context classes {realm.AcrValues}") +
+                (realm.Audiences is null ? string.Empty : $", extra audiences {realm.Audiences}"));
         });
 
         await Check("PBS reaches Pocket ID", async () =>

@@ -10,4 +10,12 @@ public sealed record AdoptedClient(string Id, IReadOnlyList<string> CallbackUrls
 /// A PBS OpenID realm the run found in place and repaired. Holds the values the run may change, as they were before
 /// the first change, so undo puts them back; undo never deletes an adopted realm (nor the users PBS created in it).
 /// </summary>
-public sealed record AdoptedRealm(string Name, string IssuerUrl, bool Autocreate, string? Scopes);
+public sealed record AdoptedRealm(string Name, string IssuerUrl, bool Autocreate, string? Scopes)
+{
+    /// <summary>The sign-in options as they were (null: not set); runs saved before these existed read back null.</summary>
+    public string? Prompt { get; init; }
+
+    public string? AcrValues { get; init; }
+
+    public string? Audiences { get; init; }
+}

@@ -71,6 +71,18 @@ public sealed class RealmInput
     public string Scopes { get; set; } = "openid profile email groups";
 
     public string? Comment { get; set; }
+
+    /// <summary>
+    /// Advanced: what PBS asks Pocket ID for at every sign-in, e.g. "login" to make users sign in again even with an
+    /// open Pocket ID session. Empty = not set (Pocket ID decides).
+    /// </summary>
+    public string? Prompt { get; set; }
+
+    /// <summary>Advanced: authentication context classes PBS requests (acr_values), separated by spaces or commas.</summary>
+    public string? AcrValues { get; set; }
+
+    /// <summary>Advanced (PBS 4.2.1+): audiences PBS accepts in the ID token besides the client id, separated by spaces or commas.</summary>
+    public string? Audiences { get; set; }
 }
 
 public sealed class FirstSignInInput

@@ -88,6 +88,17 @@ public sealed record RealmAnswers
 
     [JsonPropertyName("comment")]
     public string? Comment { get; init; }
+
+    /// <summary>Advanced: the OIDC prompt PBS sends at every sign-in, e.g. "login".</summary>
+    [JsonPropertyName("prompt")]
+    public string? Prompt { get; init; }
+
+    [JsonPropertyName("acrValues")]
+    public string? AcrValues { get; init; }
+
+    /// <summary>PBS 4.2.1 and later.</summary>
+    [JsonPropertyName("audiences")]
+    public string? Audiences { get; init; }
 }
 
 public sealed record PermissionAnswer

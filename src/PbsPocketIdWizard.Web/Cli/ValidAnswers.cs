@@ -75,6 +75,9 @@ public sealed class ValidAnswers
         state.Realm.UsernameClaim = realm.UsernameClaim?.Trim() ?? realmDefaults.UsernameClaim;
         state.Realm.Scopes = realm.Scopes?.Trim() ?? realmDefaults.Scopes;
         state.Realm.Comment = string.IsNullOrWhiteSpace(realm.Comment) ? null : realm.Comment.Trim();
+        state.Realm.Prompt = string.IsNullOrWhiteSpace(realm.Prompt) ? null : realm.Prompt.Trim();
+        state.Realm.AcrValues = string.IsNullOrWhiteSpace(realm.AcrValues) ? null : realm.AcrValues.Trim();
+        state.Realm.Audiences = string.IsNullOrWhiteSpace(realm.Audiences) ? null : realm.Audiences.Trim();
 
         state.Permissions.Grants = [.. (File.Permissions ?? []).Select(p => new PermissionGrantInput
         {

@@ -59,3 +59,59 @@ public sealed class PbsRealmStepViewTests : WizardBunitContext
         Assert.NotEqual(before, Session.State.PlanFingerprints[WizardStepId.PbsRealm]);
     }
 }
+
+public sealed class PbsRealmAdvancedSectionViewTests : WizardBunitContext
+{
+    [Fact]
+    public async Task Render_AdvancedSection_StartsCollapsedWithoutItsFields()
+    {
+        await StartAtAsync(WizardStepId.PbsRealm);
+
+        var cut = RenderWithProviders<PbsRealmStepView>();
+
+        Assert.Contains("Advanced: what PBS asks Pocket ID for at each sign-in", cut.Markup, StringComparison.Ordinal);
+        Assert.Contains("invisible", cut.Find(".realm-advanced .mud-collapse-container").ClassList);
+    }
+
+    [Fact]
+    public async Task OpenAdvanced_TypeAcrValues_StoresThemAndShowsANewPlan()
+    {
+        await StartAtAsync(WizardStepId.PbsRealm);
+        var cut = RenderWithProviders<PbsRealmStepView>();
+        cut.WaitForAssertion(() => Assert.Equal(StepStatus.Planned, Session.StatusOf(WizardStepId.PbsRealm)));
+
+        await cut.Find(".realm-advanced .mud-expand-panel-header").ClickAsync(new());
+        cut.WaitForAssertion(() => Assert.DoesNotContain("invisible", cut.Find(".realm-advanced .mud-collapse-container").ClassList));
+        await cut.Find(".realm-acr-values input").ChangeAsync(new() { Value = "urn:example:mfa" });
+
+        cut.WaitForAssertion(() => Assert.Equal("urn:example:mfa", Session.State.Realm.AcrValues));
+        cut.WaitForAssertion(() => Assert.Equal(2, Steps[WizardStepId.PbsRealm].PlanCount));
+        // The section's controls are no buttons: the step keeps its one primary button.
+        Assert.Single(cut.FindAll("button.step-primary"));
+        Assert.Empty(cut.FindAll(".realm-advanced button.mud-button-filled"));
+    }
+
+    [Fact]
+    public async Task Render_PbsBefore421_AudiencesDisabledWithTheVersionHint()
+    {
+        await StartAtAsync(WizardStepId.PbsRealm, s => s.Results.PbsVersion = "3.3.3");
+        var cut = RenderWithProviders<PbsRealmStepView>();
+
+        await cut.Find(".realm-advanced .mud-expand-panel-header").ClickAsync(new());
+
+        cut.WaitForAssertion(() => Assert.Contains("Needs PBS 4.2.1 or later; this PBS is 3.3.3", cut.Markup, StringComparison.Ordinal));
+        Assert.True(cut.Find(".realm-audiences input").HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public async Task Render_RefusedPrompt_OpensTheSectionToShowTheError()
+    {
+        await StartAtAsync(WizardStepId.PbsRealm, s => s.Realm.Prompt = "log in");
+        Steps[WizardStepId.PbsRealm].ValidationErrors.Add(new(nameof(RealmInput.Prompt), "The prompt is one word, such as login."));
+
+        var cut = RenderWithProviders<PbsRealmStepView>();
+
+        cut.WaitForAssertion(() => Assert.Contains("The prompt is one word", cut.Markup, StringComparison.Ordinal));
+        cut.WaitForAssertion(() => Assert.DoesNotContain("invisible", cut.Find(".realm-advanced .mud-collapse-container").ClassList));
+    }
+}

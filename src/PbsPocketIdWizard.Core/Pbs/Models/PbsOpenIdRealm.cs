@@ -58,6 +58,13 @@ public sealed record PbsOpenIdRealmUpdate
 
     [JsonPropertyName("default")] public bool? Default { get; init; }
 
+    [JsonPropertyName("prompt")] public string? Prompt { get; init; }
+
+    [JsonPropertyName("acr-values")] public string? AcrValues { get; init; }
+
+    /// <summary>PBS 4.2.1+ only; older versions reject the key.</summary>
+    [JsonPropertyName("audiences")] public string? Audiences { get; init; }
+
     /// <summary>Properties to remove, sent as a JSON array (never comma-joined, §1 "Parameter encoding").</summary>
     [JsonPropertyName("delete")] public IReadOnlyList<string>? Delete { get; init; }
 
