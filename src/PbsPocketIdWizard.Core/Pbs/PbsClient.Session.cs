@@ -6,7 +6,7 @@ using PbsPocketIdWizard.Core.Security;
 
 namespace PbsPocketIdWizard.Core.Pbs;
 
-/// <summary>The ticket session of a PBS connection: auth headers per call, login (with TOTP), renewal before expiry.</summary>
+/// <summary>The ticket session of a PBS connection: auth headers per call, login (with TOTP or a recovery key), renewal before expiry.</summary>
 public sealed partial class PbsClient
 {
     /// <summary>
@@ -43,7 +43,7 @@ public sealed partial class PbsClient
             }
 
             _session.Clear();
-            if (await LoginLockedAsync(null, cancellationToken) == PbsLoginResult.SecondFactorRequired)
+            if (await LoginLockedAsync(null, cancellationToken) is PbsLoginResult.SecondFactorRequired or PbsLoginResult.SecondFactorUnusable)
             {
                 throw new PbsSecondFactorRequiredException(_userId ?? string.Empty);
             }
@@ -90,7 +90,7 @@ public sealed partial class PbsClient
         return false;
     }
 
-    private async Task<PbsLoginResult> LoginLockedAsync(string? totpCode, CancellationToken cancellationToken)
+    private async Task<PbsLoginResult> LoginLockedAsync(string? secondFactor, CancellationToken cancellationToken)
     {
         if (_password is null || string.IsNullOrEmpty(_userId))
         {
@@ -110,16 +110,23 @@ public sealed partial class PbsClient
 
             challenge = new Secret(first.Ticket ?? string.Empty);
             _session.PendingChallenge = challenge;
+            _session.LastOffer = PbsTfaOffer.FromTicket(first.Ticket);
         }
 
-        if (string.IsNullOrWhiteSpace(totpCode))
+        if (_session.LastOffer is { CanBeTyped: false })
+        {
+            return PbsLoginResult.SecondFactorUnusable;
+        }
+
+        if (string.IsNullOrWhiteSpace(secondFactor))
         {
             return PbsLoginResult.SecondFactorRequired;
         }
 
         try
         {
-            var second = await RequestTicketAsync(new Secret("totp:" + totpCode.Trim()), challenge, cancellationToken);
+            // `totp:CODE` or `recovery:KEY` (proxmox-tfa's TfaResponse); a recovery key is used up by PBS once accepted.
+            var second = await RequestTicketAsync(new Secret(PbsSecondFactor.Response(secondFactor)), challenge, cancellationToken);
             if (second.IsTfaChallenge)
             {
                 return PbsLoginResult.SecondFactorRequired;

@@ -47,6 +47,9 @@ public sealed partial class PbsClient
 
     public bool UsesApiToken => _token is not null;
 
+    /// <summary>What PBS's last second-factor challenge on this connection offered; null when none was asked.</summary>
+    public PbsTfaOffer? SecondFactorOffer => _session.LastOffer;
+
     public string BaseUrl => _http.BaseUrl;
 
     // ---- world (no auth) -------------------------------------------------------------------------------------------
@@ -75,10 +78,11 @@ public sealed partial class PbsClient
     // ---- session ---------------------------------------------------------------------------------------------------
 
     /// <summary>
-    /// POST /access/ticket with the password; when PBS answers a TFA challenge (§2.2) and a TOTP code is given, answers it
-    /// with a second call (tfa-challenge + password "totp:&lt;code&gt;"). The ticket is kept for this connection.
+    /// POST /access/ticket with the password; when PBS answers a TFA challenge (§2.2) and a TOTP code or recovery key is
+    /// given, answers it with a second call (tfa-challenge + password "totp:&lt;code&gt;" or "recovery:&lt;key&gt;").
+    /// The ticket is kept for this connection.
     /// </summary>
-    public async Task<PbsLoginResult> LoginAsync(string? totpCode, CancellationToken cancellationToken)
+    public async Task<PbsLoginResult> LoginAsync(string? secondFactor, CancellationToken cancellationToken)
     {
         if (_token is not null)
         {
@@ -95,7 +99,7 @@ public sealed partial class PbsClient
                 return PbsLoginResult.SignedIn;
             }
 
-            return await LoginLockedAsync(totpCode, cancellationToken);
+            return await LoginLockedAsync(secondFactor, cancellationToken);
         }
         finally
         {

@@ -19,6 +19,9 @@ public sealed class PbsSession
     /// <summary>A partial "PBS:!tfa!" ticket waiting for the second factor (§2.2).</summary>
     internal Secret? PendingChallenge { get; set; }
 
+    /// <summary>What the last challenge offered (TOTP, recovery keys, a security key); kept after a refused answer to explain it.</summary>
+    internal PbsTfaOffer? LastOffer { get; set; }
+
     public bool IsSignedIn => Ticket is not null;
 
     internal void Set(string ticket, string csrf, DateTimeOffset issuedAt)
@@ -27,6 +30,7 @@ public sealed class PbsSession
         CsrfToken = csrf;
         IssuedAt = issuedAt;
         PendingChallenge = null;
+        LastOffer = null;
     }
 
     internal void Clear()
@@ -34,12 +38,13 @@ public sealed class PbsSession
         Ticket = null;
         CsrfToken = null;
         PendingChallenge = null;
+        LastOffer = null;
     }
 }
 
-/// <summary>PBS answered the password with a second-factor challenge and no TOTP code was given (pbs-api.md §2.2).</summary>
+/// <summary>PBS answered the password with a second-factor challenge and no TOTP code or recovery key was given (pbs-api.md §2.2).</summary>
 public sealed class PbsSecondFactorRequiredException(string userId)
-    : Exception($"Proxmox Backup Server asks for a second factor for {userId}: enter the current TOTP code from the authenticator app.")
+    : Exception($"Proxmox Backup Server asks for a second factor for {userId}: enter the current TOTP code from the authenticator app or one of the user's recovery keys.")
 {
     public string UserId { get; } = userId;
 }
@@ -49,8 +54,11 @@ public enum PbsLoginResult
     /// <summary>A full ticket was issued (and kept for this connection).</summary>
     SignedIn,
 
-    /// <summary>PBS wants a TOTP code (the user has TFA) and none was given.</summary>
+    /// <summary>PBS wants a TOTP code or recovery key (the user has TFA) and none was given.</summary>
     SecondFactorRequired,
+
+    /// <summary>PBS wants only factors nobody can type here (a security key, a YubiKey): an API token is the way in.</summary>
+    SecondFactorUnusable,
 
     /// <summary>An API token is used; there is nothing to log in.</summary>
     ApiToken,

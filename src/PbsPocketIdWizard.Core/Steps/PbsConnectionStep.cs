@@ -72,9 +72,9 @@ public sealed class PbsConnectionStep(ApiClientFactory clients) : ConnectionStep
                 "The fingerprint must be the SHA-256 PBS shows under Dashboard → \"Show Fingerprint\": 32 hex pairs separated by ':'."));
         }
 
-        if (!string.IsNullOrWhiteSpace(input.TotpCode) && !input.TotpCode.Trim().All(char.IsAsciiDigit))
+        if (PbsSecondFactor.FormatProblem(input.TotpCode) is { } secondFactorProblem)
         {
-            errors.Add(new(nameof(PbsConnectionInput.TotpCode), "The TOTP code is the 6-digit number from the authenticator app."));
+            errors.Add(new(nameof(PbsConnectionInput.TotpCode), secondFactorProblem));
         }
 
         return errors;
@@ -110,10 +110,15 @@ public sealed class PbsConnectionStep(ApiClientFactory clients) : ConnectionStep
         // 2. Credentials (and the second factor).
         try
         {
-            if (await client.LoginAsync(state.Pbs.TotpCode, cancellationToken) == PbsLoginResult.SecondFactorRequired)
+            switch (await client.LoginAsync(state.Pbs.TotpCode, cancellationToken))
             {
-                return StepOutcome.Failure(new FieldError(nameof(PbsConnectionInput.TotpCode),
-                    $"PBS asks for a second factor for {client.AuthId}: enter the current TOTP code from the authenticator app and test again."));
+                case PbsLoginResult.SecondFactorRequired:
+                    return StepOutcome.Failure(new FieldError(nameof(PbsConnectionInput.TotpCode),
+                        $"PBS asks for a second factor for {client.AuthId}: {PbsSecondFactor.Ask(client.SecondFactorOffer)}, and test again."));
+                case PbsLoginResult.SecondFactorUnusable:
+                    // Step-wide: the answer is another way in (an API token), not a value in one of the shown fields.
+                    return StepOutcome.Failure(FieldError.ForStep(
+                        PbsSecondFactor.Unusable(client.SecondFactorOffer ?? PbsTfaOffer.Unknown, client.AuthId) ?? string.Empty));
             }
         }
         catch (ExternalApiException ex) when (ex.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.BadRequest)
@@ -121,7 +126,7 @@ public sealed class PbsConnectionStep(ApiClientFactory clients) : ConnectionStep
             var field = string.IsNullOrWhiteSpace(state.Pbs.TotpCode) ? credentialField : nameof(PbsConnectionInput.TotpCode);
             return StepOutcome.Failure(StepFailures.From(ex, field, $"Signing in to PBS as {client.AuthId}",
                 field == nameof(PbsConnectionInput.TotpCode)
-                    ? "The TOTP code was wrong or too old: enter the current code and test again."
+                    ? PbsSecondFactor.Refused(state.Pbs.TotpCode, client.SecondFactorOffer)
                     : "Check the user (user@realm, e.g. root@pam) and the password."));
         }
         catch (ExternalApiException ex)

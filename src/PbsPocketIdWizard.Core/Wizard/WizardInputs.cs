@@ -28,7 +28,10 @@ public sealed class PbsConnectionInput
     /// <summary>The SHA-256 fingerprint the admin trusts (aa:bb:…), for a self-signed PBS certificate.</summary>
     public string? Fingerprint { get; set; }
 
-    /// <summary>A one-time TOTP code, asked when PBS answers the ticket with a second-factor challenge; never persisted.</summary>
+    /// <summary>
+    /// The second factor, asked when PBS answers the ticket with a challenge: a TOTP code or one of the user's PBS
+    /// recovery keys (each works once); never persisted.
+    /// </summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public string? TotpCode { get; set; }
 }

@@ -28,6 +28,12 @@ public sealed class PbsSimulatorOptions
     /// </summary>
     public IReadOnlyList<string> RootRecoveryKeys { get; set; } = [];
 
+    /// <summary>
+    /// root@pam has a security key (WebAuthn): logins need a second factor, and the challenge carries a `webauthn`
+    /// request. Only a browser with the key can answer it, so every `webauthn:` answer here is refused.
+    /// </summary>
+    public bool RootSecurityKey { get; set; }
+
     /// <summary>401 answers wait until this long after the request started (pbs-api.md §1, §13.11); tests set Zero.</summary>
     public TimeSpan AuthFailureDelay { get; set; } = DefaultAuthFailureDelay;
 

@@ -68,10 +68,26 @@ internal static class PbsTicketHandlers
             challenge["totp"] = true;
         }
 
-        var unused = state.UnusedRecoveryKeyIndices();
-        if (unused.Count > 0)
+        // Real PBS lists the unused keys, and an empty list once a user who had keys has used them all.
+        if (state.Options.RootRecoveryKeys.Count > 0)
         {
-            challenge["recovery"] = new JsonArray(unused.Select(i => (JsonNode)i).ToArray());
+            challenge["recovery"] = new JsonArray(state.UnusedRecoveryKeyIndices().Select(i => (JsonNode)i).ToArray());
+        }
+
+        if (state.Options.RootSecurityKey)
+        {
+            // The shape of webauthn-rs's RequestChallengeResponse; no simulated key ever signs it.
+            challenge["webauthn"] = new JsonObject
+            {
+                ["publicKey"] = new JsonObject
+                {
+                    ["challenge"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_'),
+                    ["timeout"] = 60000,
+                    ["rpId"] = state.Options.NodeName,
+                    ["allowCredentials"] = new JsonArray(),
+                    ["userVerification"] = "preferred",
+                },
+            };
         }
 
         return challenge.Count == 0 ? null : challenge.ToJsonString();

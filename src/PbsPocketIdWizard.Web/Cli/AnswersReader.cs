@@ -11,13 +11,16 @@ namespace PbsPocketIdWizard.Web.Cli;
 /// (line and position), unknown settings, where the secrets come from, the logo file, the permission list. Every value
 /// is then judged by the steps' own Validate, exactly as the web form's inputs are, so both accept and refuse the same
 /// values with the same messages. Every problem is reported as "json.path: what is wrong", all at once.
-/// Secrets may come from WIZARD_POCKET_ID_API_KEY, WIZARD_PBS_PASSWORD and WIZARD_PBS_API_TOKEN instead of the file.
+/// Secrets may come from WIZARD_POCKET_ID_API_KEY, WIZARD_PBS_PASSWORD and WIZARD_PBS_API_TOKEN instead of the file;
+/// PBS's second factor (a TOTP code or a recovery key) from --totp or WIZARD_PBS_SECOND_FACTOR, never from the file
+/// (a recovery key works once, a TOTP code for 30 seconds: neither belongs in a file that is read again).
 /// </summary>
 public static class AnswersReader
 {
     public const string ApiKeyVariable = "WIZARD_POCKET_ID_API_KEY";
     public const string PasswordVariable = "WIZARD_PBS_PASSWORD";
     public const string ApiTokenVariable = "WIZARD_PBS_API_TOKEN";
+    public const string SecondFactorVariable = "WIZARD_PBS_SECOND_FACTOR";
 
     /// <summary>The steps whose inputs the file holds, and the file's section for each, in the file's order.</summary>
     private static readonly IReadOnlyList<(WizardStepId Step, string Section)> Sections =
@@ -113,7 +116,10 @@ public static class AnswersReader
             }
         }
 
-        var answers = new ValidAnswers(file with { Permissions = file.Permissions?.Where(p => p is not null).ToList() }, apiKey, password, apiToken, logoPath, logo);
+        var answers = new ValidAnswers(file with { Permissions = file.Permissions?.Where(p => p is not null).ToList() }, apiKey, password, apiToken, logoPath, logo)
+        {
+            SecondFactorFromEnvironment = string.IsNullOrWhiteSpace(environment(SecondFactorVariable)) ? null : environment(SecondFactorVariable)!.Trim(),
+        };
         errors.AddRange(StepErrors(answers, steps));
         // In the file's order: the section's own problems first, then the steps' verdicts on its values.
         var ordered = errors.OrderBy(SectionIndex).ToList();
@@ -171,6 +177,11 @@ public static class AnswersReader
         if (field == nameof(OidcClientInput.AdoptClientId))
         {
             return $"{section}.id";
+        }
+
+        if (field == nameof(PbsConnectionInput.TotpCode))
+        {
+            return SecondFactorVariable;
         }
 
         var grants = nameof(PermissionsInput.Grants);

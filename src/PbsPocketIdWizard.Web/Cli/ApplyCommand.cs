@@ -123,7 +123,7 @@ internal sealed class ApplyCommand(EngineCommandContext context, TimeSpan signIn
                 var outcome = await session.RunCurrentStepAsync(cancellationToken);
                 if (!outcome.Succeeded && mayPromptTotp && context.Console.IsInteractive && NeedsTotp(outcome))
                 {
-                    session.State.Pbs.TotpCode = context.Console.Prompt($"PBS asks for a second factor: TOTP code for {session.State.Pbs.Username}");
+                    session.State.Pbs.TotpCode = context.Console.Prompt($"PBS asks for a second factor: TOTP code or recovery key for {session.State.Pbs.Username}");
                     mayPromptTotp = false;
                     outcome = await session.RunCurrentStepAsync(cancellationToken);
                 }

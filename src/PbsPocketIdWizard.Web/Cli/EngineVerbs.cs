@@ -135,9 +135,9 @@ internal static class EngineVerbs
         HelpName = "DIR",
     };
 
-    private static Option<string?> Totp() => new("--totp")
+    private static Option<string?> Totp() => new("--totp", "--recovery-key")
     {
-        Description = "PBS TOTP code, when the PBS user has a second factor.",
+        Description = "PBS second factor, when the PBS user has one: the current TOTP code, or one of the user's recovery keys (each works once). Or set WIZARD_PBS_SECOND_FACTOR.",
         HelpName = "CODE",
     };
 

@@ -23,6 +23,9 @@ public sealed class ValidAnswers
 
     public byte[]? Logo { get; }
 
+    /// <summary>WIZARD_PBS_SECOND_FACTOR: a TOTP code or recovery key for a PBS user with TFA, when --totp gives none.</summary>
+    public string? SecondFactorFromEnvironment { get; init; }
+
     public string RealmName => File.Realm?.Name ?? new RealmInput().Name;
 
     /// <summary>
@@ -50,7 +53,7 @@ public sealed class ValidAnswers
         }
 
         state.Pbs.Fingerprint = string.IsNullOrWhiteSpace(pbs.Fingerprint) ? null : pbs.Fingerprint.Trim();
-        state.Pbs.TotpCode = totpCode;
+        state.Pbs.TotpCode = totpCode ?? SecondFactorFromEnvironment;
     }
 
     /// <summary>Copies every answer into the run's inputs (defaults of the inputs where the file says nothing).</summary>

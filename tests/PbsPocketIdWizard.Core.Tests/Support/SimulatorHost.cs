@@ -24,6 +24,12 @@ public sealed record SimulatorProfile
     /// <summary>Base32 TOTP secret for root@pam (pbs-api.md §2.2), or null.</summary>
     public string? RootTotpSecret { get; init; }
 
+    /// <summary>root@pam's TFA recovery keys (each works once), or none.</summary>
+    public IReadOnlyList<string> RootRecoveryKeys { get; init; } = [];
+
+    /// <summary>root@pam has a security key (WebAuthn) as second factor.</summary>
+    public bool RootSecurityKey { get; init; }
+
     /// <summary>How long the engine waits for an answer; the "hang" faults sleep longer than this.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -98,6 +104,8 @@ public sealed class SimulatorHost : IAsyncDisposable
             Version = profile.PbsVersion,
             RootPassword = RootPassword,
             RootTotpSecret = profile.RootTotpSecret,
+            RootRecoveryKeys = profile.RootRecoveryKeys,
+            RootSecurityKey = profile.RootSecurityKey,
             AuthFailureDelay = TimeSpan.Zero,
             ForbiddenDelay = TimeSpan.Zero,
             NodeName = "localhost",

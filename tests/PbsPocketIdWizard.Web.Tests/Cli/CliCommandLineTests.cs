@@ -136,6 +136,7 @@ public sealed class CliCommandLineTests
     [InlineData("status")]
     [InlineData("status", "--data-dir=d")]
     [InlineData("undo", "--answers", "a.json", "--data-dir", "d", "--yes", "--totp", "1")]
+    [InlineData("apply", "--answers", "a.json", "--yes", "--recovery-key", "3f2a-9c41-0b7d-e865")]
     [InlineData("export", "--answers", "a.json", "--format", "cli", "--data-dir", "d")]
     [InlineData("export", "--answers", "a.json")]
     public async Task Run_VerbWithValidOptions_RunsTheEngineOnce(params string[] args)

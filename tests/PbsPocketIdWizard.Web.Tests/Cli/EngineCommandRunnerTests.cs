@@ -277,7 +277,7 @@ public sealed class EngineCommandRunnerTests : IDisposable
             ["apply", "--answers", _answers, "--data-dir", DataDir, "--yes"], input: "654321\n", interactive: true);
 
         Assert.Equal(CliExitCodes.Done, exit);
-        Assert.Contains("TOTP code for root@pam", stderr);
+        Assert.Contains("TOTP code or recovery key for root@pam", stderr);
     }
 
     [Fact]

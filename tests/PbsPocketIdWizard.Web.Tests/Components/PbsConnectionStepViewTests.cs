@@ -41,6 +41,22 @@ public sealed class PbsConnectionStepViewTests : WizardBunitContext
     }
 
     [Fact]
+    public async Task SecondFactorField_TakesARecoveryKey_TypedAsText()
+    {
+        await StartAtAsync(WizardStepId.PbsConnection, s => s.Pbs.Url = "https://pbs.example.com");
+        Steps[WizardStepId.PbsConnection].VerifyOutcome = StepOutcome.Failure(new FieldError(nameof(PbsConnectionInput.TotpCode), "PBS asks for a second factor."));
+        var cut = RenderWithProviders<PbsConnectionStepView>();
+        await PressPrimaryAsync(cut, "Connect");
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll(".second-factor input")));
+
+        await cut.Find(".second-factor input").ChangeAsync(new() { Value = "3f2a-9c41-0b7d-e865" });
+
+        Assert.Contains("TOTP code or recovery key", cut.Markup, StringComparison.Ordinal);
+        Assert.NotEqual("numeric", cut.Find(".second-factor input").GetAttribute("inputmode"));
+        cut.WaitForAssertion(() => Assert.Equal("3f2a-9c41-0b7d-e865", Session.State.Pbs.TotpCode));
+    }
+
+    [Fact]
     public async Task Connect_WithUntrustedCertificate_AsksAndTrustPinsTheFingerprintRetestsAndMovesOn()
     {
         await StartAtAsync(WizardStepId.PbsConnection, s => s.Pbs.Url = "https://pbs.example.com");
