@@ -7,6 +7,7 @@ using System.Text;
 using PbsPocketIdWizard.Core.Pbs;
 using PbsPocketIdWizard.Core.PocketId;
 using PbsPocketIdWizard.Core.Security;
+using PbsPocketIdWizard.Core.Steps;
 using PbsPocketIdWizard.Core.Wizard;
 
 namespace PbsPocketIdWizard.Core.Exports;
@@ -79,6 +80,12 @@ public static partial class ExportBuilder
         {
             lines.Add("# Upload the logo");
             lines.Add($"curl -fsS -X POST {Quote($"{clientUrl}/logo?light=true")} {key} -F {Quote($"file=@{state.Client.LogoFileName}")}");
+        }
+
+        if (!string.IsNullOrEmpty(state.Client.DarkLogoFileName) && ClientLogos.DarkLogoSupported(state.Results.PocketIdVersion))
+        {
+            lines.Add("# Upload the dark-mode logo (Pocket ID 1.14 and later)");
+            lines.Add($"curl -fsS -X POST {Quote($"{clientUrl}/logo?light=false")} {key} -F {Quote($"file=@{state.Client.DarkLogoFileName}")}");
         }
 
         if (restricted)

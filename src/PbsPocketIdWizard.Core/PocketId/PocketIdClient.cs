@@ -144,10 +144,13 @@ public sealed class PocketIdClient
         }
     }
 
-    /// <summary>POST /api/oidc/clients/{id}/logo?light=true, multipart field `file` (§7.1); type from the extension.</summary>
-    public async Task UploadLogoAsync(string clientId, string fileName, byte[] content, CancellationToken cancellationToken)
+    /// <summary>
+    /// POST /api/oidc/clients/{id}/logo?light=true (or light=false for the dark-mode logo, Pocket ID 1.14+), multipart
+    /// field `file` (§7.1); type from the extension.
+    /// </summary>
+    public async Task UploadLogoAsync(string clientId, string fileName, byte[] content, bool light, CancellationToken cancellationToken)
     {
-        var request = Request(["api", "oidc", "clients", clientId, "logo"]).SetQueryParam("light", "true");
+        var request = Request(["api", "oidc", "clients", clientId, "logo"]).SetQueryParam("light", light ? "true" : "false");
         try
         {
             await ApiCall.RunAsync(ExternalService.PocketId, _options.RequestTimeout, async () =>

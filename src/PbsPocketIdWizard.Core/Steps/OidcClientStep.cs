@@ -49,21 +49,7 @@ public sealed class OidcClientStep(ApiClientFactory clients, RunJournal journal)
             }
         }
 
-        if (!string.IsNullOrWhiteSpace(input.LogoFileName))
-        {
-            if (!PocketIdClientRules.IsLogoFileName(input.LogoFileName))
-            {
-                errors.Add(new(nameof(OidcClientInput.LogoFileName), PocketIdClientRules.LogoTypeMessage));
-            }
-            else if (input.LogoContent is null or { Length: 0 })
-            {
-                errors.Add(new(nameof(OidcClientInput.LogoFileName), "The logo file is empty or was not uploaded; choose it again."));
-            }
-            else if (!PocketIdClientRules.IsLogoSizeAllowed(input.LogoContent.Length))
-            {
-                errors.Add(new(nameof(OidcClientInput.LogoFileName), PocketIdClientRules.LogoSizeMessage));
-            }
-        }
+        errors.AddRange(ClientLogos.Validate(input));
 
         if (input.AllowedGroups.Any(g => string.IsNullOrWhiteSpace(g) || g.Any(char.IsControl)))
         {
@@ -113,12 +99,7 @@ public sealed class OidcClientStep(ApiClientFactory clients, RunJournal journal)
                 : new(existing is null ? ChangeKind.Create : ChangeKind.Update, "Pocket ID allowed groups", $"only members of {string.Join(", ", state.Client.AllowedGroups)} may sign in"));
         }
 
-        if (HasLogo(state))
-        {
-            changes.Add(existing?.HasLogo == true
-                ? new(ChangeKind.NoChange, "Pocket ID client logo", "already set")
-                : new(ChangeKind.Create, "Pocket ID client logo", state.Client.LogoFileName ?? string.Empty));
-        }
+        changes.AddRange(ClientLogos.Plan(state, existing));
 
         var secretKnown = existing is not null && state.Results.ClientId == existing.Id && state.Results.ClientSecret is not null && SecretSentByRun(state, existing.Id);
         var secretInPbs = existing is null || secretKnown ? null : await PbsRealmStep.KeyHeldByPbsAsync(clients, state, existing, cancellationToken);
@@ -195,12 +176,11 @@ public sealed class OidcClientStep(ApiClientFactory clients, RunJournal journal)
         state.Results.ClientId = existing.Id;
         state.Results.CallbackUrls = callbacks.ToList();
 
-        if (HasLogo(state) && !existing.HasLogo)
+        foreach (var logo in ClientLogos.Wanted(state).Where(l => !l.IsOn(existing)))
         {
-            var logo = await new OidcClientLogoUpload(journal, Id).UploadAsync(client, state, existing.Id, createdNow, cancellationToken);
-            if (logo is not null)
+            if (await new OidcClientLogoUpload(journal, Id).UploadAsync(client, state, existing.Id, logo, createdNow, cancellationToken) is { } failed)
             {
-                return logo;
+                return failed;
             }
         }
 
@@ -267,10 +247,7 @@ public sealed class OidcClientStep(ApiClientFactory clients, RunJournal journal)
                 }
             }
 
-            if (HasLogo(state) && !found.HasLogo)
-            {
-                errors.Add(new(nameof(OidcClientInput.LogoFileName), "The OIDC client has no logo yet: apply this step again."));
-            }
+            errors.AddRange(ClientLogos.Missing(state, found));
 
             return errors.Count == 0 ? StepOutcome.Success($"OIDC client {found.Id} checked.") : StepOutcome.Failure([.. errors]);
         }, string.Empty, "Checking the Pocket ID OIDC client");
@@ -299,8 +276,6 @@ public sealed class OidcClientStep(ApiClientFactory clients, RunJournal journal)
     private static bool SecretSentByRun(WizardState state, string clientId) =>
         RunJournal.IsOurs(state, ResourceKind.PocketIdClientSecret, clientId);
 
-    private static bool HasLogo(WizardState state) =>
-        !string.IsNullOrWhiteSpace(state.Client.LogoFileName) && state.Client.LogoContent is { Length: > 0 };
 
     /// <summary>This run's client (journal, even if only Pending), else the one the state names, else an existing client of a setup made by hand, which is adopted (the reason is returned with it); null when a new client is needed.</summary>
     private async Task<(PocketIdOidcClient? Client, string? AdoptedBecause)> FindAsync(PocketIdClient client, WizardState state, CancellationToken cancellationToken)

@@ -17,6 +17,9 @@ public enum ResourceKind
     /// "previous|new" (new empty when the flag was only cleared), so undo can make the previous default again.
     /// </summary>
     PbsDefaultRealm,
+
+    /// <summary>The OIDC client's dark-mode logo (Pocket ID 1.14+); id = the client id.</summary>
+    PocketIdClientDarkLogo,
 }
 
 /// <summary>

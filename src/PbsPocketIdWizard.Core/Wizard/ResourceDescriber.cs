@@ -12,6 +12,7 @@ public static class ResourceDescriber
         ResourceKind.PocketIdClient => $"Pocket ID OIDC client {id}{ClientName(id, run)}",
         ResourceKind.PocketIdClientSecret => $"secret of the Pocket ID OIDC client {id}{ClientName(id, run)}",
         ResourceKind.PocketIdClientLogo => $"logo of the Pocket ID OIDC client {id}{ClientName(id, run)}",
+        ResourceKind.PocketIdClientDarkLogo => $"dark-mode logo of the Pocket ID OIDC client {id}{ClientName(id, run)}",
         ResourceKind.PocketIdAllowedGroups => $"allowed groups of the Pocket ID OIDC client {id}{ClientName(id, run)}",
         ResourceKind.PbsRealm => $"PBS OpenID realm {id}",
         ResourceKind.PbsRealmScopes => $"scopes of the PBS realm {id}",

@@ -46,6 +46,12 @@ public sealed class OidcClientInput
     [System.Text.Json.Serialization.JsonIgnore]
     public byte[]? LogoContent { get; set; }
 
+    /// <summary>Optional logo Pocket ID shows in dark mode (Pocket ID 1.14+; same types and size as the logo).</summary>
+    public string? DarkLogoFileName { get; set; }
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public byte[]? DarkLogoContent { get; set; }
+
     /// <summary>Extra callback URLs, e.g. a reverse proxy on 443, beside the derived PBS origin.</summary>
     public List<string> ExtraCallbackUrls { get; set; } = [];
 

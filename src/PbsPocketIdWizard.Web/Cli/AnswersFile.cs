@@ -58,6 +58,10 @@ public sealed record ClientAnswers
     [JsonPropertyName("logo")]
     public string? Logo { get; init; }
 
+    /// <summary>The logo Pocket ID shows in dark mode (Pocket ID 1.14+), a path like logo.</summary>
+    [JsonPropertyName("darkLogo")]
+    public string? DarkLogo { get; init; }
+
     [JsonPropertyName("extraCallbackUrls")]
     public List<string>? ExtraCallbackUrls { get; init; }
 

@@ -95,7 +95,8 @@ public static class AnswersReader
             Error("pbs.password", $"missing: give pbs.password or pbs.apiToken, or set {PasswordVariable} or {ApiTokenVariable}");
         }
 
-        var (logoPath, logo) = ReadLogo(file.Client?.Logo, baseDirectory, Error);
+        var (logoPath, logo) = ReadLogo(file.Client?.Logo, "client.logo", baseDirectory, Error);
+        var (darkLogoPath, darkLogo) = ReadLogo(file.Client?.DarkLogo, "client.darkLogo", baseDirectory, Error);
 
         // PBS reads the scope list as the realm step sends it; the web form offers no free text for it.
         if (file.Realm?.Scopes is { } scopes && !PbsRules.IsValidScopeList(scopes))
@@ -119,6 +120,8 @@ public static class AnswersReader
         var answers = new ValidAnswers(file with { Permissions = file.Permissions?.Where(p => p is not null).ToList() }, apiKey, password, apiToken, logoPath, logo)
         {
             SecondFactorFromEnvironment = string.IsNullOrWhiteSpace(environment(SecondFactorVariable)) ? null : environment(SecondFactorVariable)!.Trim(),
+            DarkLogoPath = darkLogoPath,
+            DarkLogo = darkLogo,
         };
         errors.AddRange(StepErrors(answers, steps));
         // In the file's order: the section's own problems first, then the steps' verdicts on its values.
@@ -174,6 +177,11 @@ public static class AnswersReader
             return $"{section}.logo";
         }
 
+        if (field == nameof(OidcClientInput.DarkLogoFileName))
+        {
+            return $"{section}.darkLogo";
+        }
+
         if (field == nameof(OidcClientInput.AdoptClientId))
         {
             return $"{section}.id";
@@ -190,12 +198,11 @@ public static class AnswersReader
     }
 
     /// <summary>
-    /// The logo file next to the answers file; its type and size are judged by Pocket ID's client rules. Whatever the path
+    /// A logo file (client.logo or client.darkLogo) next to the answers file; its type and size are judged by Pocket ID's client rules. Whatever the path
     /// is (a control character, a folder, a device, a file that cannot be read), the answer is a field error, never a crash.
     /// </summary>
-    private static (string? Path, byte[]? Content) ReadLogo(string? logo, string baseDirectory, Action<string, string> error)
+    private static (string? Path, byte[]? Content) ReadLogo(string? logo, string field, string baseDirectory, Action<string, string> error)
     {
-        const string field = "client.logo";
         if (string.IsNullOrWhiteSpace(logo))
         {
             return (null, null);

@@ -23,6 +23,10 @@ public sealed class ValidAnswers
 
     public byte[]? Logo { get; }
 
+    public string? DarkLogoPath { get; init; }
+
+    public byte[]? DarkLogo { get; init; }
+
     /// <summary>WIZARD_PBS_SECOND_FACTOR: a TOTP code or recovery key for a PBS user with TFA, when --totp gives none.</summary>
     public string? SecondFactorFromEnvironment { get; init; }
 
@@ -66,6 +70,8 @@ public sealed class ValidAnswers
         state.Client.Name = client.Name?.Trim() ?? defaults.Name;
         state.Client.LogoFileName = LogoPath is null ? null : Path.GetFileName(LogoPath);
         state.Client.LogoContent = Logo;
+        state.Client.DarkLogoFileName = DarkLogoPath is null ? null : Path.GetFileName(DarkLogoPath);
+        state.Client.DarkLogoContent = DarkLogo;
         state.Client.ExtraCallbackUrls = [.. (client.ExtraCallbackUrls ?? []).Select(u => u.Trim())];
         state.Client.AllowedGroups = [.. (client.AllowedGroups ?? []).Select(g => g.Trim())];
         state.Client.AdoptClientId = string.IsNullOrWhiteSpace(client.Id) ? null : client.Id.Trim();

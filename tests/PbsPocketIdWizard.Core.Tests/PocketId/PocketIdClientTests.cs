@@ -228,7 +228,7 @@ public sealed class PocketIdClientTests : IDisposable
     {
         _http.RespondWith(string.Empty, 204);
 
-        await _client.UploadLogoAsync("pbs-1", "pbs.png", [0x89, 0x50, 0x4E, 0x47], CancellationToken.None);
+        await _client.UploadLogoAsync("pbs-1", "pbs.png", [0x89, 0x50, 0x4E, 0x47], light: true, CancellationToken.None);
 
         var call = Assert.Single(_http.CallLog);
         Assert.Equal("/api/oidc/clients/pbs-1/logo", call.Request.Url.Path);
@@ -237,6 +237,16 @@ public sealed class PocketIdClientTests : IDisposable
         var part = Assert.Single(content);
         Assert.Equal("file", part.Headers.ContentDisposition?.Name?.Trim('"'));
         Assert.Equal("pbs.png", part.Headers.ContentDisposition?.FileName?.Trim('"'));
+    }
+
+    [Fact]
+    public async Task UploadLogo_DarkMode_PostsWithLightFalse()
+    {
+        _http.RespondWith(string.Empty, 204);
+
+        await _client.UploadLogoAsync("pbs-1", "pbs-dark.svg", "<svg/>"u8.ToArray(), light: false, CancellationToken.None);
+
+        Assert.Equal("false", Assert.Single(_http.CallLog).Request.Url.QueryParams.FirstOrDefault("light")?.ToString());
     }
 
     [Fact]

@@ -205,4 +205,31 @@ public sealed class AnswersReaderTests
             dir.Delete(recursive: true);
         }
     }
+
+    [Fact]
+    public void Parse_DarkLogoFile_LoadsBytesAndAnUnknownTypeIsNamedByItsKey()
+    {
+        var dir = Directory.CreateTempSubdirectory("answers-dark-logo");
+        try
+        {
+            File.WriteAllBytes(Path.Combine(dir.FullName, "dark.svg"), [4, 5, 6]);
+            File.WriteAllBytes(Path.Combine(dir.FullName, "dark.bmp"), [7]);
+            string Json(string darkLogo) => $$"""{ "pocketId": { "url": "https://id", "apiKey": "k-1234" }, "pbs": { "url": "https://pbs:8007", "password": "p-1234" }, "client": { "darkLogo": "{{darkLogo}}" }, "permissions": [{ "user": "a", "path": "/", "role": "Admin" }] }""";
+
+            var (answers, errors) = AnswersReader.Parse(Json("dark.svg"), dir.FullName, _ => null, requireSecrets: true, EngineSteps.All);
+            var (_, refused) = AnswersReader.Parse(Json("dark.bmp"), dir.FullName, _ => null, requireSecrets: true, EngineSteps.All);
+
+            Assert.Empty(errors);
+            var state = new WizardState();
+            answers!.ApplyTo(state, null);
+            Assert.Equal("dark.svg", state.Client.DarkLogoFileName);
+            Assert.Equal([4, 5, 6], state.Client.DarkLogoContent);
+            Assert.Null(state.Client.LogoFileName);
+            Assert.Equal(["client.darkLogo: The dark-mode logo must be a PNG, SVG, JPG, WEBP, ICO, GIF or AVIF file."], refused);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
 }

@@ -107,4 +107,44 @@ public sealed class OidcClientStepViewTests : WizardBunitContext
         cut.WaitForAssertion(() => Assert.Equal(2, step.PlanCount));
         Assert.Equal("client-b", (await Store.LoadActiveAsync(CancellationToken.None))?.Client.AdoptClientId);
     }
+
+    [Theory]
+    [InlineData("2.14.0", false)]
+    [InlineData("1.13.1", true)]
+    [InlineData(null, true)]
+    public async Task Render_DarkLogoPicker_OnlyForPocketIdWithDarkLogos(string? version, bool disabled)
+    {
+        await StartAtAsync(WizardStepId.OidcClient, s =>
+        {
+            s.Pbs.Url = "https://pbs.example.com";
+            s.Results.PocketIdVersion = version;
+        });
+
+        var cut = RenderWithProviders<OidcClientStepView>();
+
+        var button = cut.Find(".client-dark-logo button");
+        Assert.Equal("Choose dark-mode logo…", button.TextContent.Trim());
+        Assert.Equal(disabled, button.HasAttribute("disabled"));
+        Assert.Contains(disabled ? "Needs Pocket ID 1.14 or later" : "Shown by Pocket ID in dark mode", cut.Find(".client-dark-logo").TextContent, StringComparison.Ordinal);
+        Assert.Equal("Choose logo…", cut.Find(".client-logo button").TextContent.Trim());
+    }
+
+    [Fact]
+    public async Task Render_DarkLogoInMemory_ShowsItsPreviewAndRemoveClearsIt()
+    {
+        await StartAtAsync(WizardStepId.OidcClient, s =>
+        {
+            s.Pbs.Url = "https://pbs.example.com";
+            s.Results.PocketIdVersion = "2.14.0";
+            s.Client.DarkLogoFileName = "dark.svg";
+            s.Client.DarkLogoContent = "<svg/>"u8.ToArray();
+        });
+        var cut = RenderWithProviders<OidcClientStepView>();
+        Assert.StartsWith("data:image/svg+xml;base64,", cut.Find(".client-dark-logo img.logo-preview").GetAttribute("src"), StringComparison.Ordinal);
+
+        await cut.FindAll(".client-dark-logo button").Single(b => b.TextContent.Contains("Remove dark-mode logo", StringComparison.Ordinal)).ClickAsync(new());
+
+        cut.WaitForAssertion(() => Assert.Null(Session.State.Client.DarkLogoFileName));
+        Assert.Null(Session.State.Client.DarkLogoContent);
+    }
 }

@@ -4,7 +4,7 @@ using PbsPocketIdWizard.Core.Wizard;
 
 namespace PbsPocketIdWizard.Web.Components.Wizard;
 
-/// <summary>The optional OIDC client logo: which files Pocket ID takes, reading one from the browser, and its preview.</summary>
+/// <summary>The optional OIDC client logos (normal and dark mode): which files Pocket ID takes, reading one from the browser, and its preview.</summary>
 public static class LogoFile
 {
     /// <summary>Pocket ID's limit for a client logo (PocketIdClientRules).</summary>
@@ -26,22 +26,36 @@ public static class LogoFile
     };
 
     /// <summary>A data: URL for the preview, or null when there is no logo in memory.</summary>
-    public static string? PreviewUrl(OidcClientInput input) =>
-        input.LogoContent is { Length: > 0 } bytes && input.LogoFileName is { } name && MediaType(name) is { } type
+    public static string? PreviewUrl(OidcClientInput input) => PreviewUrl(input.LogoFileName, input.LogoContent);
+
+    public static string? PreviewUrl(string? fileName, byte[]? content) =>
+        content is { Length: > 0 } bytes && fileName is { } name && MediaType(name) is { } type
             ? $"data:{type};base64,{Convert.ToBase64String(bytes)}"
             : null;
 
-    /// <summary>Reads the chosen file into the input; returns what is wrong with it instead, or null.</summary>
+    /// <summary>Reads the chosen file into the input's logo; returns what is wrong with it instead, or null.</summary>
     public static async Task<string?> ReadIntoAsync(IBrowserFile file, OidcClientInput input, CancellationToken cancellationToken)
+    {
+        var (error, chosen) = await ReadAsync(file, cancellationToken);
+        if (chosen is not null)
+        {
+            (input.LogoFileName, input.LogoContent) = (chosen.FileName, chosen.Content);
+        }
+
+        return error;
+    }
+
+    /// <summary>Reads a chosen logo file (either logo): what is wrong with it, or its name and bytes.</summary>
+    public static async Task<(string? Error, ChosenLogo? Logo)> ReadAsync(IBrowserFile file, CancellationToken cancellationToken)
     {
         if (!PocketIdClientRules.IsLogoFileName(file.Name))
         {
-            return PocketIdClientRules.LogoTypeMessage;
+            return (PocketIdClientRules.LogoTypeMessage, null);
         }
 
         if (!PocketIdClientRules.IsLogoSizeAllowed(file.Size))
         {
-            return PocketIdClientRules.LogoSizeMessage;
+            return (PocketIdClientRules.LogoSizeMessage, null);
         }
 
         using var buffer = new MemoryStream();
@@ -50,8 +64,9 @@ public static class LogoFile
             await stream.CopyToAsync(buffer, cancellationToken);
         }
 
-        input.LogoFileName = Path.GetFileName(file.Name);
-        input.LogoContent = buffer.ToArray();
-        return null;
+        return (null, new ChosenLogo(Path.GetFileName(file.Name), buffer.ToArray()));
     }
 }
+
+/// <summary>A logo file read from the browser.</summary>
+public sealed record ChosenLogo(string FileName, byte[] Content);
