@@ -12,17 +12,9 @@ public sealed class ChangeStepTests
 {
     private static readonly byte[] Png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0];
 
-    private static async Task<WizardState> ConnectedAsync(SimulatorHost host)
-    {
-        var state = host.NewState();
-        await host.RunStepOkAsync(host.Step<PocketIdConnectionStep>(), state);
-        await host.RunStepOkAsync(host.Step<PbsConnectionStep>(), state);
-        return state;
-    }
-
     private static async Task<WizardState> ThroughRealmAsync(SimulatorHost host)
     {
-        var state = await ConnectedAsync(host);
+        var state = await host.ConnectedStateAsync();
         await host.RunStepOkAsync(host.Step<OidcClientStep>(), state);
         await host.RunStepOkAsync(host.Step<PbsRealmStep>(), state);
         return state;
@@ -39,7 +31,7 @@ public sealed class ChangeStepTests
         await host.RunStepOkAsync(host.Step<PermissionsStep>(), finished);
 
         // A new run over what exists: the client and the key PBS holds are found, but by the plan only reported.
-        var state = await ConnectedAsync(host);
+        var state = await host.ConnectedStateAsync();
         state.Realm.Name = finished.Realm.Name;
         state.FirstSignIn.PreCreateUsers = ["alice"];
         state.Permissions.Grants = [new PermissionGrantInput { User = "alice", Path = "/", Role = "Admin" }];
@@ -85,11 +77,11 @@ public sealed class ChangeStepTests
     public async Task OidcClient_ExistingClientWithSameNameAndCallback_IsReusedWithANewSecret()
     {
         await using var host = await SimulatorHost.StartAsync();
-        var first = await ConnectedAsync(host);
+        var first = await host.ConnectedStateAsync();
         await host.RunStepOkAsync(host.Step<OidcClientStep>(), first);
 
         // A new run (say, after the browser data was lost) finds the client instead of making a second one.
-        var second = await ConnectedAsync(host);
+        var second = await host.ConnectedStateAsync();
         var plan = await host.RunStepOkAsync(host.Step<OidcClientStep>(), second);
 
         Assert.Contains(plan!.Changes, c => c.Kind == ChangeKind.NoChange && c.Resource == "Pocket ID OIDC client");
@@ -109,7 +101,7 @@ public sealed class ChangeStepTests
         WizardSecrets.Wipe(first);
 
         // A new run (the first one completed, its secret wiped): the realm GET returns client-key (pbs-api.md §3.2).
-        var second = await ConnectedAsync(host);
+        var second = await host.ConnectedStateAsync();
         var clientPlan = await host.RunStepOkAsync(host.Step<OidcClientStep>(), second);
         var realmPlan = await host.RunStepOkAsync(host.Step<PbsRealmStep>(), second);
 
@@ -129,7 +121,7 @@ public sealed class ChangeStepTests
     {
         await using var host = await SimulatorHost.StartAsync();
         await ThroughRealmAsync(host);
-        var second = await ConnectedAsync(host);
+        var second = await host.ConnectedStateAsync();
 
         var plan = await host.Step<OidcClientStep>().PlanAsync(second, CancellationToken.None);
         // The session records what the plan found (plans only read).
@@ -151,7 +143,7 @@ public sealed class ChangeStepTests
         await pbs.UpdateOpenIdRealmAsync("PocketID", new PbsOpenIdRealmUpdate { ClientKey = "stale-key-not-from-pocket-id", Default = realm.Value.Default ?? false, Digest = realm.Digest }, CancellationToken.None);
 
         // v2.14+ lists secret prefixes (pocket-id-api.md §6.1): a key none of them starts is not taken as valid.
-        var second = await ConnectedAsync(host);
+        var second = await host.ConnectedStateAsync();
         var clientPlan = await host.RunStepOkAsync(host.Step<OidcClientStep>(), second);
         await host.RunStepOkAsync(host.Step<PbsRealmStep>(), second);
 
@@ -184,7 +176,7 @@ public sealed class ChangeStepTests
     public async Task OidcClient_V213_UsesTheSingularSecretEndpoint()
     {
         await using var host = await SimulatorHost.StartAsync(new SimulatorProfile { PocketIdVersion = "2.13.0" });
-        var state = await ConnectedAsync(host);
+        var state = await host.ConnectedStateAsync();
 
         await host.RunStepOkAsync(host.Step<OidcClientStep>(), state);
         await host.RunStepOkAsync(host.Step<PbsRealmStep>(), state);
@@ -198,7 +190,7 @@ public sealed class ChangeStepTests
     public async Task OidcClient_V214_UsesTheSecretsEndpoint()
     {
         await using var host = await SimulatorHost.StartAsync();
-        var state = await ConnectedAsync(host);
+        var state = await host.ConnectedStateAsync();
 
         await host.RunStepOkAsync(host.Step<OidcClientStep>(), state);
 
@@ -210,7 +202,7 @@ public sealed class ChangeStepTests
     public async Task OidcClient_LogoAndGroupRestriction_AreAppliedAndOnlyGroupMembersCanSignIn()
     {
         await using var host = await SimulatorHost.StartAsync();
-        var state = await ConnectedAsync(host);
+        var state = await host.ConnectedStateAsync();
         state.Client.LogoFileName = "pbs.png";
         state.Client.LogoContent = Png;
         state.Client.AllowedGroups = ["pbs-admins"];
@@ -231,7 +223,7 @@ public sealed class ChangeStepTests
     public async Task OidcClient_UnknownGroup_FailsBeforeCreatingAnything()
     {
         await using var host = await SimulatorHost.StartAsync();
-        var state = await ConnectedAsync(host);
+        var state = await host.ConnectedStateAsync();
         state.Client.AllowedGroups = ["no-such-group"];
 
         var (_, outcome) = await host.RunStepAsync(host.Step<OidcClientStep>(), state);
@@ -244,7 +236,7 @@ public sealed class ChangeStepTests
     public async Task OidcClient_LogoRefused_RemovesTheClientJustCreatedAndARetryFinishes()
     {
         await using var host = await SimulatorHost.StartAsync();
-        var state = await ConnectedAsync(host);
+        var state = await host.ConnectedStateAsync();
         state.Client.LogoFileName = "pbs.png";
         state.Client.LogoContent = Png;
         host.PocketIdFaults.Add(new PbsPocketIdWizard.Simulators.Faults.FaultRule
@@ -267,7 +259,7 @@ public sealed class ChangeStepTests
     public async Task PbsRealm_Created_WithDiscoveryIssuerClientAndDefault()
     {
         await using var host = await SimulatorHost.StartAsync();
-        var state = await ConnectedAsync(host);
+        var state = await host.ConnectedStateAsync();
         state.Realm.Default = true;
         await host.RunStepOkAsync(host.Step<OidcClientStep>(), state);
 
@@ -289,7 +281,7 @@ public sealed class ChangeStepTests
     public async Task PbsRealm_OnPbs32_IsCreatedWithoutDefault()
     {
         await using var host = await SimulatorHost.StartAsync(new SimulatorProfile { PbsVersion = "3.2.4" });
-        var state = await ConnectedAsync(host);
+        var state = await host.ConnectedStateAsync();
         await host.RunStepOkAsync(host.Step<OidcClientStep>(), state);
 
         await host.RunStepOkAsync(host.Step<PbsRealmStep>(), state);
@@ -308,13 +300,13 @@ public sealed class ChangeStepTests
     public async Task PbsRealm_ExistingRealmForAnotherClient_IsUpdatedKeepingDefault()
     {
         await using var host = await SimulatorHost.StartAsync();
-        var state = await ConnectedAsync(host);
+        var state = await host.ConnectedStateAsync();
         state.Realm.Default = true;
         await host.RunStepOkAsync(host.Step<OidcClientStep>(), state);
         await host.RunStepOkAsync(host.Step<PbsRealmStep>(), state);
 
         // A second client (the admin deleted the first in Pocket ID): the realm must follow it.
-        var rerun = await ConnectedAsync(host);
+        var rerun = await host.ConnectedStateAsync();
         await host.Engine.GetRequiredService<ApiClientFactory>().CreatePocketId(rerun.PocketId).DeleteOidcClientAsync(state.Results.ClientId!, CancellationToken.None);
         rerun.Realm.Default = true;
         rerun.Client.Name = "PBS second";
@@ -345,7 +337,7 @@ public sealed class ChangeStepTests
     public async Task PbsRealm_NameTakenByPam_IsKeyedToName()
     {
         await using var host = await SimulatorHost.StartAsync();
-        var state = await ConnectedAsync(host);
+        var state = await host.ConnectedStateAsync();
         await host.RunStepOkAsync(host.Step<OidcClientStep>(), state);
         state.Realm.Name = "pam";
 
@@ -413,7 +405,7 @@ public sealed class ChangeStepTests
     public async Task Permissions_PlanBeforeTheRealmExists_PlansScopesAndOneCreatePerGrantWithoutThrowing()
     {
         await using var host = await SimulatorHost.StartAsync();
-        var state = await ConnectedAsync(host);
+        var state = await host.ConnectedStateAsync();
         state.Permissions.Grants =
         [
             new PermissionGrantInput { User = "alice", Path = "/", Role = "Admin" },
@@ -467,7 +459,7 @@ public sealed class ChangeStepTests
     public async Task Permissions_SetsScopesWithDigestAndKeepsTheDefaultFlag()
     {
         await using var host = await SimulatorHost.StartAsync();
-        var state = await ConnectedAsync(host);
+        var state = await host.ConnectedStateAsync();
         state.Realm.Default = true;
         await host.RunStepOkAsync(host.Step<OidcClientStep>(), state);
         await host.RunStepOkAsync(host.Step<PbsRealmStep>(), state);

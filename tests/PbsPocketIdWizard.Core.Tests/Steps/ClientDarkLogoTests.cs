@@ -11,21 +11,13 @@ public sealed class ClientDarkLogoTests
     private static readonly byte[] Png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0];
     private static readonly byte[] Svg = "<svg xmlns=\"http://www.w3.org/2000/svg\"/>"u8.ToArray();
 
-    private static async Task<WizardState> ConnectedAsync(SimulatorHost host)
-    {
-        var state = host.NewState();
-        await host.RunStepOkAsync(host.Step<PocketIdConnectionStep>(), state);
-        await host.RunStepOkAsync(host.Step<PbsConnectionStep>(), state);
-        return state;
-    }
-
     [Theory]
     [InlineData("2.13.0")]
     [InlineData("2.14.0")]
     public async Task Apply_BothLogos_EachUploadedAsItsVariantAndAReplanKeepsThem(string pocketIdVersion)
     {
         await using var host = await SimulatorHost.StartAsync(new SimulatorProfile { PocketIdVersion = pocketIdVersion });
-        var state = await ConnectedAsync(host);
+        var state = await host.ConnectedStateAsync();
         state.Client.LogoFileName = "pbs.png";
         state.Client.LogoContent = Png;
         state.Client.DarkLogoFileName = "pbs-dark.svg";
@@ -47,7 +39,7 @@ public sealed class ClientDarkLogoTests
     public async Task Apply_DarkLogoOnly_LeavesTheNormalLogoUnset()
     {
         await using var host = await SimulatorHost.StartAsync();
-        var state = await ConnectedAsync(host);
+        var state = await host.ConnectedStateAsync();
         state.Client.DarkLogoFileName = "pbs-dark.png";
         state.Client.DarkLogoContent = Png;
 

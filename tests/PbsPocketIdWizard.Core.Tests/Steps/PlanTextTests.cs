@@ -7,19 +7,11 @@ namespace PbsPocketIdWizard.Core.Tests.Steps;
 /// <summary>What the plan lines say on a fresh setup, before the earlier steps ran (the whole-run preview).</summary>
 public sealed class PlanTextTests
 {
-    private static async Task<WizardState> ConnectedAsync(SimulatorHost host)
-    {
-        var state = host.NewState();
-        await host.RunStepOkAsync(host.Step<PocketIdConnectionStep>(), state);
-        await host.RunStepOkAsync(host.Step<PbsConnectionStep>(), state);
-        return state;
-    }
-
     [Fact]
     public async Task PbsRealmPlan_ClientNotCreatedYet_NamesTheClientCreatedAboveInsteadOfAnEmptyId()
     {
         await using var host = await SimulatorHost.StartAsync();
-        var state = await ConnectedAsync(host);
+        var state = await host.ConnectedStateAsync();
 
         var plan = await host.Step<PbsRealmStep>().PlanAsync(state, CancellationToken.None);
 
@@ -33,7 +25,7 @@ public sealed class PlanTextTests
     public async Task PbsRealmPlan_ClientKnown_NamesItsId()
     {
         await using var host = await SimulatorHost.StartAsync();
-        var state = await ConnectedAsync(host);
+        var state = await host.ConnectedStateAsync();
         await host.RunStepOkAsync(host.Step<OidcClientStep>(), state);
 
         var plan = await host.Step<PbsRealmStep>().PlanAsync(state, CancellationToken.None);
@@ -45,7 +37,7 @@ public sealed class PlanTextTests
     public async Task FirstSignInPlan_UserPbsWillAutocreate_IsACreate()
     {
         await using var host = await SimulatorHost.StartAsync();
-        var state = await ConnectedAsync(host);
+        var state = await host.ConnectedStateAsync();
         state.FirstSignIn.SelectedUsers = ["alice@PocketID"];
 
         var plan = await host.Step<FirstSignInStep>().PlanAsync(state, CancellationToken.None);
@@ -58,7 +50,7 @@ public sealed class PlanTextTests
     public async Task FirstSignInPlan_UserAlreadyInPbs_IsNoChange()
     {
         await using var host = await SimulatorHost.StartAsync();
-        var state = await ConnectedAsync(host);
+        var state = await host.ConnectedStateAsync();
         host.Pbs.AddUser("alice@PocketID");
         state.FirstSignIn.SelectedUsers = ["alice@PocketID"];
 
@@ -72,7 +64,7 @@ public sealed class PlanTextTests
     public async Task FirstSignInPlan_RealmWithoutAutocreate_SaysToPreCreateAndPlansNoCreate()
     {
         await using var host = await SimulatorHost.StartAsync();
-        var state = await ConnectedAsync(host);
+        var state = await host.ConnectedStateAsync();
         state.Realm.Autocreate = false;
         state.FirstSignIn.SelectedUsers = ["alice@PocketID"];
 

@@ -9,21 +9,13 @@ namespace PbsPocketIdWizard.Core.Tests.Steps;
 /// <summary>What the real servers' source says the wizard must send (issue 9): version gates, PKCE, groups by id.</summary>
 public sealed class RealServerStepTests
 {
-    private static async Task<WizardState> ConnectedAsync(SimulatorHost host)
-    {
-        var state = host.NewState();
-        await host.RunStepOkAsync(host.Step<PocketIdConnectionStep>(), state);
-        await host.RunStepOkAsync(host.Step<PbsConnectionStep>(), state);
-        return state;
-    }
-
     [Theory]
     [InlineData("3.2.4")]
     [InlineData("3.3.3")]
     public async Task PbsRealm_DefaultAskedOnPbsBefore337_PlanSaysTheFlagIsMissingAndNoneIsSent(string version)
     {
         await using var host = await SimulatorHost.StartAsync(new SimulatorProfile { PbsVersion = version });
-        var state = await ConnectedAsync(host);
+        var state = await host.ConnectedStateAsync();
         state.Realm.Default = true;
         await host.RunStepOkAsync(host.Step<OidcClientStep>(), state);
 
@@ -55,7 +47,7 @@ public sealed class RealServerStepTests
     public async Task OidcClient_Create_EnablesPkceAndAnUpdateKeepsIt()
     {
         await using var host = await SimulatorHost.StartAsync();
-        var state = await ConnectedAsync(host);
+        var state = await host.ConnectedStateAsync();
         await host.RunStepOkAsync(host.Step<OidcClientStep>(), state);
         Assert.True(Assert.Single(host.PocketId.Clients).PkceEnabled);
 
@@ -72,7 +64,7 @@ public sealed class RealServerStepTests
     public async Task OidcClient_GroupTypedByFriendlyName_IsRestrictedByIdAndVerifies()
     {
         await using var host = await SimulatorHost.StartAsync();
-        var state = await ConnectedAsync(host);
+        var state = await host.ConnectedStateAsync();
         state.Client.AllowedGroups = ["PBS Admins"];
 
         await host.RunStepOkAsync(host.Step<OidcClientStep>(), state);

@@ -13,9 +13,7 @@ public sealed class RealmAdvancedOptionsTests
 {
     private static async Task<WizardState> ThroughClientAsync(SimulatorHost host)
     {
-        var state = host.NewState();
-        await host.RunStepOkAsync(host.Step<PocketIdConnectionStep>(), state);
-        await host.RunStepOkAsync(host.Step<PbsConnectionStep>(), state);
+        var state = await host.ConnectedStateAsync();
         await host.RunStepOkAsync(host.Step<OidcClientStep>(), state);
         return state;
     }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using PbsPocketIdWizard.Core.Http;
 using PbsPocketIdWizard.Core.Security;
+using PbsPocketIdWizard.Core.Steps;
 using PbsPocketIdWizard.Core.Wizard;
 using PbsPocketIdWizard.Simulators.Faults;
 using PbsPocketIdWizard.Simulators.Pbs;
@@ -155,6 +156,15 @@ public sealed class SimulatorHost : IAsyncDisposable
         PocketId = new PocketIdConnectionInput { Url = PocketIdUrl, ApiKey = new Secret(PocketIdApiKey) },
         Pbs = new PbsConnectionInput { Url = PbsUrl, Username = "root@pam", Password = new Secret(RootPassword) },
     };
+
+    /// <summary>A run with the demo defaults whose two connection steps (Pocket ID, PBS) are done.</summary>
+    public async Task<WizardState> ConnectedStateAsync()
+    {
+        var state = NewState();
+        await RunStepOkAsync(Step<PocketIdConnectionStep>(), state);
+        await RunStepOkAsync(Step<PbsConnectionStep>(), state);
+        return state;
+    }
 
     /// <summary>Validate → plan → apply → verify one step; returns the first failed outcome, or the verify outcome.</summary>
     public async Task<(StepPlan? Plan, StepOutcome Outcome)> RunStepAsync(IWizardStep step, WizardState state)
