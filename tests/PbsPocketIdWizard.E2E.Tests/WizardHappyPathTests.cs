@@ -33,14 +33,17 @@ public sealed class WizardHappyPathTests : ChromiumPageTest
         await wizard.OpenAsync(App.SignInLink);
         await wizard.ConnectBothServersAsync();
 
-        await Page.Locator("input[type=file]").SetInputFilesAsync(new FilePayload { Name = "pbs.png", MimeType = "image/png", Buffer = OnePixelPng });
+        await Page.Locator(".client-logo input[type=file]").SetInputFilesAsync(new FilePayload { Name = "pbs.png", MimeType = "image/png", Buffer = OnePixelPng });
         await Assertions.Expect(Page.GetByRole(AriaRole.Img, new() { Name = "Logo preview: pbs.png" })).ToBeVisibleAsync();
+        await Page.Locator(".client-dark-logo input[type=file]").SetInputFilesAsync(new FilePayload { Name = "pbs-dark.png", MimeType = "image/png", Buffer = OnePixelPng });
+        await Assertions.Expect(Page.GetByRole(AriaRole.Img, new() { Name = "Dark-mode logo preview: pbs-dark.png" })).ToBeVisibleAsync();
+        await Assertions.Expect(wizard.PlanList).ToContainTextAsync("dark-mode logo", new() { Timeout = WizardPage.ActionTimeoutMs });
         await wizard.RestrictToGroupAsync("pbs-admins");
         await Assertions.Expect(wizard.PlanList).ToContainTextAsync("pbs-admins", new() { Timeout = WizardPage.ActionTimeoutMs });
         await wizard.PressPrimaryAsync("Create client");
 
         await wizard.ExpectStepAsync("PBS realm");
         await wizard.ClickAsync("Back");
-        await Assertions.Expect(Page.GetByRole(AriaRole.List, new() { Name = "Applied changes" })).ToContainTextAsync("logo");
+        await Assertions.Expect(Page.GetByRole(AriaRole.List, new() { Name = "Applied changes" })).ToContainTextAsync("dark-mode logo");
     }
 }
