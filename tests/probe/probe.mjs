@@ -123,7 +123,7 @@ async function freePorts(n) {
   return [...ports];
 }
 
-async function startSimulators({ pbsVersion, pocketIdVersion }) {
+async function startSimulators({ pbsVersion, pocketIdVersion, extraArgs = [] }) {
   const [pbsPort, pocketIdPort] = await freePorts(2);
   const rootPassword = `pw-${crypto.randomBytes(9).toString('base64url')}`;
   const apiKey = crypto.randomBytes(24).toString('hex');
@@ -132,6 +132,7 @@ async function startSimulators({ pbsVersion, pocketIdVersion }) {
   if (pbsVersion) {
     args.push('--pbs-version', pbsVersion);
   }
+  args.push(...extraArgs);
 
   const child = spawn('dotnet', args, {
     detached: true, // own process group, so the whole tree can be stopped
@@ -1274,6 +1275,102 @@ async function uploadLogo(pid, clientId, fileName, light) {
 }
 
 // ------------------------------------------------------------------------------------------------
+// The realm's sign-in options (findings "Offered": prompt, acr-values, audiences from 4.2.1)
+
+async function realmOptionChecks(pbs, sim, auth, tag) {
+  const P = `${tag}.realm-options`;
+  const { ticket, csrf } = auth;
+  const bad = (p, reason) => `parameter verification failed - '${p}': ${reason}`;
+  const base = { 'issuer-url': 'https://id.example.com', 'client-id': 'probe-opts', 'client-key': 'k' };
+  const hasAudiences = atLeast(sim.pbsVersion, '4.2.1');
+
+  const withAud = await pbs('POST', '/config/access/openid', { form: { realm: 'OptsA', ...base, audiences: 'probe-api' }, ticket, csrf });
+  if (hasAudiences) {
+    eq(`${P}.audiences.accepted`, 'findings "Offered" (audiences: PBS 4.2.1+)', 200, withAud.status);
+  } else {
+    eq(`${P}.audiences.unknown-before-4.2.1`, 'findings "Offered" (audiences only from 4.2.1), pbs §1 (unknown keys → 400)',
+      { status: 400, body: bad('audiences', 'schema does not allow additional properties.') }, reply(withAud));
+  }
+
+  const mk = await pbs('POST', '/config/access/openid', {
+    form: { realm: 'Opts', ...base, prompt: 'login', 'acr-values': 'urn:probe:a,urn:probe:b', ...(hasAudiences ? { audiences: 'api-1 api-2' } : {}) },
+    ticket, csrf,
+  });
+  eq(`${P}.create`, 'pbs schema OpenIdRealmConfig (prompt, acr-values, audiences)', 200, mk.status);
+  const got = await pbs('GET', '/config/access/openid/Opts', { ticket });
+  eq(`${P}.stored`, 'pbs §3.2 (the values read back as sent)',
+    { prompt: 'login', 'acr-values': 'urn:probe:a,urn:probe:b', audiences: hasAudiences ? 'api-1 api-2' : undefined },
+    { prompt: got.json?.data?.prompt, 'acr-values': got.json?.data?.['acr-values'], audiences: got.json?.data?.audiences });
+
+  const badPrompt = await pbs('POST', '/config/access/openid', { form: { realm: 'OptsB', ...base, prompt: 'log in' }, ticket, csrf });
+  eq(`${P}.prompt.safe-id`, 'pbs schema (prompt: SAFE_ID format)', 400, badPrompt.status);
+  const badAcr = await pbs('POST', '/config/access/openid', { form: { realm: 'OptsB', ...base, 'acr-values': 'urn:a#b' }, ticket, csrf });
+  eq(`${P}.acr.uri-format`, 'pbs schema (acr-values items: no "#", "<", ">", quotes or spaces)', 400, badAcr.status);
+
+  const del = await pbs('PUT', '/config/access/openid/Opts', {
+    form: { delete: hasAudiences ? ['prompt', 'acr-values', 'audiences'] : ['prompt', 'acr-values'], digest: got.json?.digest }, ticket, csrf,
+  });
+  const after = await pbs('GET', '/config/access/openid/Opts', { ticket });
+  eq(`${P}.deleted`, 'pbs §3.3 (delete removes the options)', [200, undefined, undefined, undefined],
+    [del.status, after.json?.data?.prompt, after.json?.data?.['acr-values'], after.json?.data?.audiences]);
+  if (!hasAudiences) {
+    const delAud = await pbs('PUT', '/config/access/openid/Opts', { form: { delete: 'audiences', digest: after.json?.digest }, ticket, csrf });
+    eq(`${P}.delete-audiences.unknown-before-4.2.1`, 'findings "Offered" (no audiences property to delete before 4.2.1)', 400, delAud.status);
+  }
+  for (const realm of ['Opts', 'OptsA']) {
+    await pbs('DELETE', `/config/access/openid/${realm}`, { ticket, csrf });
+  }
+}
+
+// ------------------------------------------------------------------------------------------------
+// TFA recovery keys (findings #10: `recovery:KEY`, each key once)
+
+/** The challenge inside a partial `PBS:!tfa!{json}:TIME::SIG` ticket (':' and '%' percent-encoded), or null. */
+function tfaChallenge(ticket) {
+  const m = /^PBS:!tfa!([^:]*):/.exec(ticket ?? '');
+  try {
+    return m ? JSON.parse(decodeURIComponent(m[1])) : null;
+  } catch {
+    return null;
+  }
+}
+
+async function recoveryKeyInstance() {
+  const tag = 'pbs4.2.3.recovery';
+  const keys = ['3f2a-9c41-0b7d-e865', '0011-2233-4455-6677'];
+  const sim = await startSimulators({ pocketIdVersion: '2.14.0', extraArgs: ['--pbs-root-recovery-keys', keys.join(',')] });
+  try {
+    const pbs = await pinAndConnect(sim, tag);
+    const first = () => pbs('POST', '/access/ticket', { form: { username: 'root@pam', password: sim.rootPassword } });
+    const second = (partial, answer) => pbs('POST', '/access/ticket', { form: { username: 'root@pam', password: answer, 'tfa-challenge': partial } });
+
+    const s1 = await first();
+    eq(`${tag}.challenge`, 'pbs §2.2, findings #10 (a user with recovery keys gets a challenge listing the unused ones)',
+      { status: 200, challenge: { recovery: [0, 1] } }, { status: s1.status, challenge: tfaChallenge(s1.json?.data?.ticket) });
+    const used = await second(s1.json?.data?.ticket, `recovery:${keys[0]}`);
+    ok(`${tag}.recovery-key.accepted`, 'findings #10 (recovery:KEY answers the challenge)',
+      used.status === 200 && /^PBS:root@pam:/.test(used.json?.data?.ticket ?? ''), '200 with a full ticket', reply(used));
+
+    const s2 = await first();
+    eq(`${tag}.challenge.after-use`, 'proxmox-tfa (a used key drops out of the list)', { recovery: [1] }, tfaChallenge(s2.json?.data?.ticket));
+    const [again, webauthn] = await Promise.all([
+      second(s2.json?.data?.ticket, `recovery:${keys[0]}`),
+      second((await first()).json?.data?.ticket, 'webauthn:{}'),
+    ]);
+    eq(`${tag}.recovery-key.single-use`, 'findings #10 (each recovery key works once)', 401, again.status);
+    eq(`${tag}.webauthn.refused`, 'findings #10 (a security-key answer cannot come from a server-side client)', 401, webauthn.status);
+
+    const s3 = await first();
+    const last = await second(s3.json?.data?.ticket, `recovery:${keys[1]}`);
+    eq(`${tag}.recovery-key.second`, 'findings #10', 200, last.status);
+    const s4 = await first();
+    eq(`${tag}.challenge.all-used`, 'proxmox-tfa (keys all used: the challenge stays, with an empty list)', { recovery: [] }, tfaChallenge(s4.json?.data?.ticket));
+  } finally {
+    await stopSimulators(sim);
+  }
+}
+
+// ------------------------------------------------------------------------------------------------
 // How PBS builds the user id at sign-in, and a sign-in Pocket ID authorized that PBS could not finish
 // (real-source-findings.md #2, #3, #4, #6, "Offered": audit log, prompt/acr)
 
@@ -1376,6 +1473,7 @@ async function runInstance({ pbsVersion, pocketIdVersion }) {
     await group(`${tag}.pid.client-rules`, () => pidClientRuleChecks(pid, sim, tag));
     await group(`${tag}.roundtrip`, () => roundTrip(pbs, pid, sim, auth, tag));
     await group(`${tag}.signin-ids`, () => signInIdChecks(pbs, pid, sim, auth, tag));
+    await group(`${tag}.realm-options`, () => realmOptionChecks(pbs, sim, auth, tag));
     const log = await request(`${sim.pocketIdOrigin}/_sim/requests`);
     ok(`${tag}.pid.hook-requests`, 'simulator hook /_sim/requests (token endpoint called by PBS)',
       log.status === 200 && /\/api\/oidc\/token/.test(log.text), 'log includes /api/oidc/token', reply(log));
@@ -1396,6 +1494,7 @@ async function main() {
   await group('pbs4.2.3+pid2.14.0', () => runInstance({ pocketIdVersion: '2.14.0' }));
   await group('pbs3.2.4+pid2.13.0', () => runInstance({ pbsVersion: '3.2.4', pocketIdVersion: '2.13.0' }));
   await group('pbs3.3.3+pid2.14.0', () => runInstance({ pbsVersion: '3.3.3', pocketIdVersion: '2.14.0' }));
+  await group('pbs4.2.3.recovery', () => recoveryKeyInstance());
 }
 
 function finish(code) {

@@ -41,6 +41,9 @@ public sealed class SimulatorServersOptions
     /// <summary>Generated when null.</summary>
     public string? PocketIdApiKey { get; set; }
 
+    /// <summary>root@pam's TFA recovery keys (each works once); none = root@pam signs in with the password alone.</summary>
+    public IReadOnlyList<string> PbsRootRecoveryKeys { get; set; } = [];
+
     /// <summary>null = the PBS default (3 s).</summary>
     public TimeSpan? AuthFailureDelay { get; set; }
 
@@ -106,6 +109,7 @@ public sealed class SimulatorServers : IAsyncDisposable
             RootPassword = rootPassword,
             Certificate = certificate,
             Version = o.PbsVersion ?? PbsSimulatorOptions.DefaultVersion,
+            RootRecoveryKeys = o.PbsRootRecoveryKeys,
             AuthFailureDelay = o.AuthFailureDelay ?? PbsSimulatorOptions.DefaultAuthFailureDelay,
         };
 

@@ -24,9 +24,11 @@ public static class SimulatorsCommand
         var pocketIdVersion = Version("--pocket-id-version", "Pocket ID version to imitate (default: the simulator's newest profile).");
         var host = Text("--host", "ADDRESS", "Bind address (default 127.0.0.1).");
         var publicHost = Text("--public-host", "NAME", "Host name or IP a browser uses for both servers (default: --host).");
+        var recoveryKeys = Text("--pbs-root-recovery-keys", "KEYS",
+            "root@pam's two-factor recovery keys, separated by commas (each works once; with any, the login asks for one).");
         var command = new Command("simulators", "Run the PBS and Pocket ID simulators standalone until Ctrl+C or SIGTERM.")
         {
-            pbsPort, pocketIdPort, rootPassword, apiKey, pbsVersion, pocketIdVersion, host, publicHost,
+            pbsPort, pocketIdPort, rootPassword, apiKey, pbsVersion, pocketIdVersion, host, publicHost, recoveryKeys,
         };
         command.Validators.Add(result =>
         {
@@ -47,6 +49,7 @@ public static class SimulatorsCommand
                 PbsVersion = result.GetValue(pbsVersion),
                 PocketIdVersion = result.GetValue(pocketIdVersion),
                 PublicHost = result.GetValue(publicHost),
+                PbsRootRecoveryKeys = (result.GetValue(recoveryKeys) ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             };
             options.Host = result.GetValue(host) ?? options.Host;
             return run(options);
