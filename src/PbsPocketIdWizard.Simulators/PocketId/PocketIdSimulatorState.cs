@@ -27,6 +27,8 @@ public sealed class PocketIdSimulatorState
     private readonly HashSet<string> _usedCodes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SimGrant> _accessTokens = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SimGrant> _refreshTokens = new(StringComparer.Ordinal);
+    private readonly Lazy<RSA> _signingKey;
+    private readonly Lazy<string> _keyId;
 
     public PocketIdSimulatorState(PocketIdSimulatorOptions options)
     {
@@ -35,8 +37,10 @@ public sealed class PocketIdSimulatorState
         Time = options.TimeProvider ?? TimeProvider.System;
         PublicUrl = options.PublicUrl?.TrimEnd('/');
         AuditLog = new PocketIdAuditLog(Time);
-        SigningKey = RSA.Create(2048);
-        KeyId = Base64Url.EncodeToString(SHA256.HashData(SigningKey.ExportSubjectPublicKeyInfo()))[..16];
+        // RS256 like the real Pocket ID. Making a 2048-bit RSA key takes a noticeable part of demo mode's start, and
+        // nothing needs it before the first sign-in (or PBS's first JWKS fetch), so it is made then, once.
+        _signingKey = new Lazy<RSA>(() => RSA.Create(2048), LazyThreadSafetyMode.ExecutionAndPublication);
+        _keyId = new Lazy<string>(() => Base64Url.EncodeToString(SHA256.HashData(SigningKey.ExportSubjectPublicKeyInfo()))[..16]);
         Reset();
     }
 
@@ -54,9 +58,9 @@ public sealed class PocketIdSimulatorState
     /// <summary>Issuer (APP_URL, §11.1): no trailing slash. Null until the host knows its bound address.</summary>
     public string? PublicUrl { get; set; }
 
-    internal RSA SigningKey { get; }
+    internal RSA SigningKey => _signingKey.Value;
 
-    public string KeyId { get; }
+    public string KeyId => _keyId.Value;
 
     public string? StaticApiKey => _options.StaticApiKey is { Length: >= 16 } key ? key : null;
 

@@ -41,6 +41,9 @@ public static class WebHostingExtensions
 
         // Demo mode: both simulators in-process; the prefill reads their addresses for a fresh run, and the engine may
         // talk to them only (registered before the engine, whose default is any address).
+        // Hosted services start side by side: demo mode's simulators come up while Kestrel does (the first page waits
+        // for them), instead of before it. The host's start still waits for, and fails with, each of them.
+        builder.Services.Configure<HostOptions>(host => host.ServicesStartConcurrently = true);
         builder.Services.AddSingleton<DemoSimulators>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DemoSimulators>());
         builder.Services.AddSingleton<IServerAddressPolicy>(sp => sp.GetRequiredService<DemoSimulators>());
@@ -52,6 +55,7 @@ public static class WebHostingExtensions
         builder.Services.AddWizardSession();
         var configured = builder.Configuration.GetSection(WizardOptions.SectionName).Get<WizardOptions>() ?? new WizardOptions();
         builder.Services.AddWizardPersistence(configured.RunsDirectory);
+        builder.Services.AddHostedService<JournalWarmup>();
         builder.Services.AddScoped<WizardLookups>();
         builder.Services.AddScoped<WizardViewModel>();
 

@@ -3,6 +3,7 @@ using PbsPocketIdWizard.Core.Pbs;
 using PbsPocketIdWizard.Core.Wizard;
 using PbsPocketIdWizard.Simulators.Hosting;
 using PbsPocketIdWizard.Web.Configuration;
+using PbsPocketIdWizard.Web.Hosting;
 using PbsPocketIdWizard.Core.Clients;
 
 namespace PbsPocketIdWizard.Web.Prefill;
@@ -19,6 +20,7 @@ public sealed class DemoSimulators(IOptions<WizardOptions> options, ILogger<Demo
 {
     public const string PbsUsername = "root@pam";
 
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private SimulatorServers? _servers;
 
     public bool IsEnabled => options.Value.EffectiveMode == WizardMode.Demo;
@@ -29,24 +31,47 @@ public sealed class DemoSimulators(IOptions<WizardOptions> options, ILogger<Demo
     /// <summary>The running servers (tests arm faults through their state).</summary>
     public SimulatorServers? Servers => _servers;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts both simulators on the thread pool and returns at once: the host starts its hosted services concurrently
+    /// (<see cref="WebHostingExtensions.AddWizardWeb"/>), so Kestrel comes up while the simulators do, and the host's
+    /// start still fails when theirs does. The first page waits for them through <see cref="WhenStartedAsync"/>.
+    /// </summary>
+    public Task StartAsync(CancellationToken cancellationToken)
     {
         if (!IsEnabled)
         {
-            return;
+            return Task.CompletedTask;
         }
 
-        var o = options.Value;
-        _servers = await SimulatorServers.StartAsync(new SimulatorServersOptions
+        return Task.Run(() => StartServersAsync(cancellationToken), cancellationToken);
+    }
+
+    /// <summary>Completes when the simulators run (at once outside demo mode); fails when they could not start.</summary>
+    public Task WhenStartedAsync(CancellationToken cancellationToken) =>
+        IsEnabled ? _started.Task.WaitAsync(cancellationToken) : Task.CompletedTask;
+
+    private async Task StartServersAsync(CancellationToken cancellationToken)
+    {
+        try
         {
-            Host = o.Simulators.BindAddress,
-            PublicHost = o.PublicHost,
-            PbsPort = o.Simulators.PbsPort,
-            PocketIdPort = o.Simulators.PocketIdPort,
-        }, cancellationToken);
-        Environment = new DemoEnvironment(
-            _servers.PocketIdUrl, _servers.PocketIdApiKey, _servers.PbsUrl, PbsUsername, _servers.PbsRootPassword, _servers.PbsFingerprint);
-        logger.LogInformation("Demo mode: PBS simulator at {PbsUrl}, Pocket ID simulator at {PocketIdUrl}", _servers.PbsUrl, _servers.PocketIdUrl);
+            var o = options.Value;
+            _servers = await SimulatorServers.StartAsync(new SimulatorServersOptions
+            {
+                Host = o.Simulators.BindAddress,
+                PublicHost = o.PublicHost,
+                PbsPort = o.Simulators.PbsPort,
+                PocketIdPort = o.Simulators.PocketIdPort,
+            }, cancellationToken);
+            Environment = new DemoEnvironment(
+                _servers.PocketIdUrl, _servers.PocketIdApiKey, _servers.PbsUrl, PbsUsername, _servers.PbsRootPassword, _servers.PbsFingerprint);
+            logger.LogInformation("Demo mode: PBS simulator at {PbsUrl}, Pocket ID simulator at {PocketIdUrl}", _servers.PbsUrl, _servers.PocketIdUrl);
+            _started.TrySetResult();
+        }
+        catch (Exception ex)
+        {
+            _started.TrySetException(ex);
+            throw;
+        }
     }
 
     /// <summary>Outside demo mode every address may be used; in demo mode only the simulators' own.</summary>

@@ -93,6 +93,8 @@ public sealed class WizardViewModel(WizardSession session, WizardPrefill prefill
 
     public async Task InitializeAsync()
     {
+        // Demo mode: the simulators start beside the web host; a fresh run is pre-filled with their addresses.
+        await demo.WhenStartedAsync(_circuit.Token);
         if (!session.IsLoaded)
         {
             await session.LoadOrStartAsync(_circuit.Token);
