@@ -20,7 +20,7 @@ public sealed class DemoSimulators(IOptions<WizardOptions> options, ILogger<Demo
 {
     public const string PbsUsername = "root@pam";
 
-    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task? _starting;
     private SimulatorServers? _servers;
 
     public bool IsEnabled => options.Value.EffectiveMode == WizardMode.Demo;
@@ -43,35 +43,29 @@ public sealed class DemoSimulators(IOptions<WizardOptions> options, ILogger<Demo
             return Task.CompletedTask;
         }
 
-        return Task.Run(() => StartServersAsync(cancellationToken), cancellationToken);
+        return _starting = Task.Run(() => StartServersAsync(cancellationToken), cancellationToken);
     }
 
-    /// <summary>Completes when the simulators run (at once outside demo mode); fails when they could not start.</summary>
+    /// <summary>
+    /// Completes when the simulators run, at once when nothing starts them (live mode, or no host); fails when they
+    /// could not start. The host calls <see cref="StartAsync"/> before Kestrel listens, so no page comes earlier.
+    /// </summary>
     public Task WhenStartedAsync(CancellationToken cancellationToken) =>
-        IsEnabled ? _started.Task.WaitAsync(cancellationToken) : Task.CompletedTask;
+        _starting is { } starting ? starting.WaitAsync(cancellationToken) : Task.CompletedTask;
 
     private async Task StartServersAsync(CancellationToken cancellationToken)
     {
-        try
+        var o = options.Value;
+        _servers = await SimulatorServers.StartAsync(new SimulatorServersOptions
         {
-            var o = options.Value;
-            _servers = await SimulatorServers.StartAsync(new SimulatorServersOptions
-            {
-                Host = o.Simulators.BindAddress,
-                PublicHost = o.PublicHost,
-                PbsPort = o.Simulators.PbsPort,
-                PocketIdPort = o.Simulators.PocketIdPort,
-            }, cancellationToken);
-            Environment = new DemoEnvironment(
-                _servers.PocketIdUrl, _servers.PocketIdApiKey, _servers.PbsUrl, PbsUsername, _servers.PbsRootPassword, _servers.PbsFingerprint);
-            logger.LogInformation("Demo mode: PBS simulator at {PbsUrl}, Pocket ID simulator at {PocketIdUrl}", _servers.PbsUrl, _servers.PocketIdUrl);
-            _started.TrySetResult();
-        }
-        catch (Exception ex)
-        {
-            _started.TrySetException(ex);
-            throw;
-        }
+            Host = o.Simulators.BindAddress,
+            PublicHost = o.PublicHost,
+            PbsPort = o.Simulators.PbsPort,
+            PocketIdPort = o.Simulators.PocketIdPort,
+        }, cancellationToken);
+        Environment = new DemoEnvironment(
+            _servers.PocketIdUrl, _servers.PocketIdApiKey, _servers.PbsUrl, PbsUsername, _servers.PbsRootPassword, _servers.PbsFingerprint);
+        logger.LogInformation("Demo mode: PBS simulator at {PbsUrl}, Pocket ID simulator at {PocketIdUrl}", _servers.PbsUrl, _servers.PocketIdUrl);
     }
 
     /// <summary>Outside demo mode every address may be used; in demo mode only the simulators' own.</summary>
