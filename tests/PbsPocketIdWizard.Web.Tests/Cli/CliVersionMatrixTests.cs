@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using PbsPocketIdWizard.Web.Cli;
 using PbsPocketIdWizard.Web.Tests.Support;
 
@@ -25,13 +26,21 @@ public sealed class CliVersionMatrixTests
         var hasDefaultFlag = Version.Parse(pbsVersion) >= new Version(3, 3, 7);
         string? PamDefault() => sims.PbsState.Realms.Single(r => r.Name == "pam").Properties.GetValueOrDefault("default");
         var pamDefaultBefore = PamDefault();
+        var hasAudiences = Version.Parse(pbsVersion) >= new Version(4, 2, 1);
+        // The realm's advanced sign-in options too: audiences exist only from PBS 4.2.1.
+        var answers = JsonNode.Parse(await File.ReadAllTextAsync(cli.AnswersPath))!;
+        answers["realm"]!["prompt"] = "login";
+        answers["realm"]!["acrValues"] = "urn:probe:mfa";
+        answers["realm"]!["audiences"] = "backup-api";
+        await File.WriteAllTextAsync(cli.AnswersPath, answers.ToJsonString());
 
         var plan = await cli.RunWithAnswersAsync("plan", "--json");
         Assert.True(plan.Exit == CliExitCodes.Done, plan.Out + plan.Err);
         using (var doc = JsonDocument.Parse(plan.Out))
         {
-            var kinds = doc.RootElement.GetProperty("changes").EnumerateArray().Select(c => c.GetProperty("kind").GetString()).ToList();
-            Assert.Contains("Create", kinds);
+            var changes = doc.RootElement.GetProperty("changes").EnumerateArray().ToList();
+            Assert.Contains("Create", changes.Select(c => c.GetProperty("kind").GetString()));
+            Assert.Equal(!hasAudiences, changes.Any(c => c.GetProperty("resource").GetString() == "PBS realm extra audiences"));
         }
 
         var (first, signIn) = await cli.ApplyWithSignInAsync();
@@ -42,6 +51,8 @@ public sealed class CliVersionMatrixTests
         var realm = sims.PbsState.Realms.Single(r => r.Name == "PocketID");
         // Before 3.3.7 PBS has no default-realm flag: the wizard never sends it and says so in the plan.
         Assert.Equal(hasDefaultFlag, realm.Properties.ContainsKey("default"));
+        Assert.Equal(("login", "urn:probe:mfa"), (realm.Properties["prompt"], realm.Properties["acr-values"]));
+        Assert.Equal(hasAudiences, realm.Properties.ContainsKey("audiences"));
         var client = Assert.Single(sims.PocketIdState.Clients);
         Assert.True(client.PkceEnabled);
         var secretCount = client.Secrets.Count;
