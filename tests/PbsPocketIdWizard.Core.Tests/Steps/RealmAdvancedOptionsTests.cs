@@ -1,4 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
+using PbsPocketIdWizard.Core.Clients;
 using PbsPocketIdWizard.Core.Exports;
+using PbsPocketIdWizard.Core.Pbs.Models;
 using PbsPocketIdWizard.Core.Steps;
 using PbsPocketIdWizard.Core.Tests.Support;
 using PbsPocketIdWizard.Core.Wizard;
@@ -154,5 +157,30 @@ public sealed class RealmAdvancedOptionsTests
 
         Assert.Contains("--prompt login --acr-values urn:a,urn:b", commands);
         Assert.Equal(withAudiences, commands.Contains("--audiences backup-api", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Undo_AdoptedRealmWithOwnOptions_PutsTheirValuesBack()
+    {
+        await using var host = await SimulatorHost.StartAsync();
+        var state = await ThroughClientAsync(host);
+        // Made by hand before the run: the how-to's trailing slash, and options of its own.
+        var pbs = host.Engine.GetRequiredService<ApiClientFactory>().CreatePbs(state.Pbs);
+        await pbs.CreateOpenIdRealmAsync(new PbsOpenIdRealm
+        {
+            Realm = "PocketID", IssuerUrl = state.Results.Issuer + "/", ClientId = state.Results.ClientId!, ClientKey = state.Results.ClientSecret!.Reveal(),
+            Autocreate = true, UsernameClaim = "username", Prompt = "consent", AcrValues = "urn:own",
+        }, CancellationToken.None);
+        SetOptions(state, "login", null, "backup-api");
+
+        await host.RunStepOkAsync(host.Step<PbsRealmStep>(), state);
+        Assert.Equal(("login", false, "backup-api"), (RealmProperties(host)["prompt"], RealmProperties(host).ContainsKey("acr-values"), RealmProperties(host)["audiences"]));
+
+        var undone = await host.Step<PbsRealmStep>().UndoAsync(state, CancellationToken.None);
+
+        Assert.True(undone.Succeeded, undone.Message);
+        var realm = RealmProperties(host);
+        Assert.Equal(("consent", "urn:own", false), (realm["prompt"], realm["acr-values"], realm.ContainsKey("audiences")));
+        Assert.Equal(state.Results.Issuer + "/", realm["issuer-url"]);
     }
 }
