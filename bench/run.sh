@@ -2,6 +2,8 @@
 # Benchmarks for PbsPocketIdWizard, all measured side by side in one run on this machine (see docs/benchmarks.md).
 #   bench/run.sh            # full run, about 6-9 minutes on 2 cores
 #   RUNS=3 TABS=20 bench/run.sh   # quicker, noisier
+#   BEFORE_REF=<commit> bench/run.sh   # adds that commit's wizard (published the same way) to the cold-start rounds
+#   SECTIONS=cold,memory,apply,pause,sequence,clicks (default: all); PAUSE_POINTS="2 30 300" (seconds into the pause)
 # Results: bench/results/<timestamp>/ (gitignored): raw numbers (*.txt), results.md (the table for docs/benchmarks.md).
 # Needs: .NET 10 SDK, node >= 20, /usr/bin/chromium (for the circuits), curl. Servers bind to 127.0.0.1 only.
 set -uo pipefail
@@ -10,7 +12,9 @@ root=$(pwd)
 RUNS=${RUNS:-7}          # repetitions of each timed measurement
 TABS=${TABS:-50}         # browser tabs (= Blazor circuits) for the memory-per-wizard measurement
 HOLD=${HOLD:-60}         # seconds the scripted sign-in waits at the pause while the CLI's requests are counted
-SECTIONS=${SECTIONS:-cold,memory,apply}
+PAUSE_POINTS=${PAUSE_POINTS:-2 30 300}  # seconds into the pause at which the web wizard's detection is timed (real waits)
+BEFORE_REF=${BEFORE_REF:-}              # a commit whose wizard joins the cold-start rounds as "before"
+SECTIONS=${SECTIONS:-cold,memory,apply,pause,sequence,clicks}
 section() { [[ ",$SECTIONS," == *",$1,"* ]]; }
 stamp=$(date +%Y%m%d-%H%M%S)
 out="$root/bench/results/$stamp"
@@ -44,39 +48,54 @@ wait_http() { # URL [tries]: until it answers (any status)
   echo "cpu: $(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | sed 's/^ //')"
   echo "dotnet: $(dotnet --version), node: $(node --version), chromium: $(/usr/bin/chromium --version 2>/dev/null || echo missing)"
   echo "commit: $(git rev-parse --short HEAD) $(git diff --quiet && echo clean || echo dirty)"
-  echo "runs: $RUNS, tabs: $TABS, hold: $HOLD s, sections: $SECTIONS"
+  echo "runs: $RUNS, tabs: $TABS, hold: $HOLD s, pause points: $PAUSE_POINTS s, before: ${BEFORE_REF:-none}, sections: $SECTIONS"
   echo "load average at start: $(cut -d" " -f1-3 /proc/loadavg)"
 } >"$out/environment.txt"
 cat "$out/environment.txt" >&2
 
 # ---- builds (not timed) ---------------------------------------------------------------------------------------------
+# Both apps are published the same way: Release, for this machine's runtime, framework-dependent, ReadyToRun (the
+# wizard's project turns ReadyToRun on for any runtime publish, as its container image is built; the bare app gets it
+# on the command line).
+rid="linux-$(uname -m | sed 's/x86_64/x64/;s/aarch64/arm64/')"
+publish_flags=(-c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true -nologo -v q)
 wizard_dir=${WIZARD_PUBLISH_DIR:-$work/wizard}
 if [ -z "${WIZARD_PUBLISH_DIR:-}" ]; then
-  log "publishing the wizard (Release)"
+  log "publishing the wizard (Release, $rid, ReadyToRun)"
   rm -rf "$wizard_dir"
-  dotnet publish src/PbsPocketIdWizard.Web -c Release -o "$wizard_dir" -nologo -v q >"$out/publish-wizard.log" 2>&1 \
+  dotnet publish src/PbsPocketIdWizard.Web "${publish_flags[@]}" -o "$wizard_dir" >"$out/publish-wizard.log" 2>&1 \
     || { log "publish failed: $out/publish-wizard.log"; exit 1; }
+fi
+before_dir=""
+if [ -n "$BEFORE_REF" ]; then
+  before_dir="$work/wizard-before"
+  log "publishing the wizard of $BEFORE_REF the same way (the 'before' column)"
+  rm -rf "$before_dir" "$work/before-src" && mkdir -p "$work/before-src"
+  git archive "$BEFORE_REF" | tar -x -C "$work/before-src"
+  (cd "$work/before-src" && dotnet publish src/PbsPocketIdWizard.Web "${publish_flags[@]}" -o "$before_dir") >"$out/publish-before.log" 2>&1 \
+    || { log "publish of $BEFORE_REF failed: $out/publish-before.log"; exit 1; }
 fi
 wizard_dll="$wizard_dir/PbsPocketIdWizard.Web.dll"
 
 bare_dir="$work/bare"
-if [ ! -f "$bare_dir/pub/BareBlazor.dll" ]; then
+if [ ! -f "$bare_dir/pub/BareBlazor.dll" ] || [ "$(cat "$bare_dir/flags" 2>/dev/null)" != "${publish_flags[*]}" ]; then
   log "creating and publishing a bare 'dotnet new blazor' app for comparison"
   rm -rf "$bare_dir" && mkdir -p "$bare_dir/src"
   # Outside the repository, so this repo's Directory.Build.props and global.json do not apply to it.
   tmp_bare=$(mktemp -d)
   (cd "$tmp_bare" && dotnet new blazor -n BareBlazor -o . --no-https >/dev/null \
-    && dotnet publish -c Release -o "$bare_dir/pub" -nologo -v q) >"$out/publish-bare.log" 2>&1 \
+    && dotnet publish "${publish_flags[@]}" -o "$bare_dir/pub") >"$out/publish-bare.log" 2>&1 \
     || { log "bare app failed: $out/publish-bare.log"; exit 1; }
+  echo "${publish_flags[*]}" >"$bare_dir/flags"
   rm -rf "$tmp_bare"
 fi
 bare_dll="$bare_dir/pub/BareBlazor.dll"
 
 # Each server runs from its own published folder (static web assets are resolved there in Production).
-run_wizard() { # PORT MODE DATA_DIR -> command line for coldstart.mjs / background start
+run_wizard() { # PORT MODE DATA_DIR [PUBLISH_DIR] -> command line for coldstart.mjs / background start
   echo env Wizard__Mode="$2" Wizard__AccessToken="$token" Wizard__DataDirectory="$3" \
     Wizard__PublicHost=127.0.0.1 DOTNET_CLI_TELEMETRY_OPTOUT=1 \
-    dotnet "$wizard_dll" --urls "http://127.0.0.1:$1"
+    dotnet "${4:-$wizard_dir}/PbsPocketIdWizard.Web.dll" --urls "http://127.0.0.1:$1"
 }
 run_bare() { echo dotnet "$bare_dll" --urls "http://127.0.0.1:$1"; }
 run_wizard_live() { rm -rf "$work/data-mem"; run_wizard "$1" Live "$work/data-mem"; }
@@ -85,6 +104,7 @@ run_wizard_demo() { rm -rf "$work/data-mem"; run_wizard "$1" Demo "$work/data-me
 # ---- 1. cold start to the first page --------------------------------------------------------------------------------
 section cold && log "cold start: $RUNS rounds, interleaved (wizard demo /health, wizard demo first page, wizard live first page, bare blazor /)"
 : >"$out/cold-wizard-demo-health.txt"; : >"$out/cold-wizard-demo-page.txt"; : >"$out/cold-wizard-live-page.txt"; : >"$out/cold-bare.txt"
+: >"$out/cold-before-demo-page.txt"; : >"$out/cold-before-live-page.txt"
 for i in $(seq 1 "$RUNS"); do
   section cold || break
   port=$(free_port)
@@ -95,6 +115,12 @@ for i in $(seq 1 "$RUNS"); do
   rm -rf "$d"
   (cd "$wizard_dir" && node "$lib/coldstart.mjs" "http://127.0.0.1:$port/?token=$token" 60000 -- $(run_wizard "$port" Live "$d")) >>"$out/cold-wizard-live-page.txt"
   (cd "$bare_dir/pub" && node "$lib/coldstart.mjs" "http://127.0.0.1:$port/" 60000 -- $(run_bare "$port")) >>"$out/cold-bare.txt"
+  if [ -n "$before_dir" ]; then
+    rm -rf "$d"
+    (cd "$before_dir" && node "$lib/coldstart.mjs" "http://127.0.0.1:$port/?token=$token" 60000 -- $(run_wizard "$port" Demo "$d" "$before_dir")) >>"$out/cold-before-demo-page.txt"
+    rm -rf "$d"
+    (cd "$before_dir" && node "$lib/coldstart.mjs" "http://127.0.0.1:$port/?token=$token" 60000 -- $(run_wizard "$port" Live "$d" "$before_dir")) >>"$out/cold-before-live-page.txt"
+  fi
 done
 
 # ---- 2. memory: idle RSS, and RSS per additional open wizard (Blazor circuit) ---------------------------------------
@@ -147,7 +173,7 @@ fi
 # The CLI's `apply` runs the whole setup; the first sign-in (the human part) is scripted by apply-round.mjs as soon as
 # the CLI asks for it, and its duration is subtracted. The bare script (lib/bare-setup.sh) sends only the minimum
 # requests for the same end state (7: discovery, client, secret, PBS ticket, realm, pre-created user, ACL).
-if section apply; then
+if section apply || section pause; then
 sim_pbs_port=$(free_port); sim_pid_port=$(free_port)
 sim_pw=bench-root-password; sim_key=bench-pocket-id-api-key-0123456789
 (cd "$wizard_dir" && exec dotnet PbsPocketIdWizard.Web.dll simulators --pbs-port "$sim_pbs_port" --pocket-id-port "$sim_pid_port" \
@@ -175,6 +201,7 @@ sim_requests() { # count of both simulators' logged requests
 }
 field() { node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")); const v=process.argv[2].split(".").reduce((o,k)=>o?.[k],r); console.log(v ?? "")' "$1" "$2"; }
 
+if section apply; then
 log "apply: $RUNS rounds, interleaved (wizard CLI apply, bare curl script, CLI process start)"
 : >"$out/apply-wizard-ms.txt"; : >"$out/apply-bare-ms.txt"; : >"$out/apply-wizard-requests.txt"; : >"$out/apply-bare-requests.txt"
 : >"$out/signin-detection-ms.txt"; : >"$out/cli-start-ms.txt"; : >"$out/apply-wizard-nopause-ms.txt"; : >"$out/grace-ms.txt"
@@ -210,17 +237,19 @@ reset_sims; rm -rf "$work/data-hold"
 NODE_EXTRA_CA_CERTS="$pem" node "$lib/apply-round.mjs" "$wizard_dll" "$answers" "$work/data-hold" "$pbs_url" "$pid_url" PocketID alice "$HOLD" \
   >"$out/apply-hold.json" 2>"$out/apply-hold.err"
 field "$out/apply-hold.json" detectionMs >>"$out/signin-detection-ms.txt"
+fi
 
 # The web wizard at the same pause: the CLI stops at the wait (Ctrl+C keeps the run), the web wizard (live mode, same
-# data directory) resumes it in a headless Chromium tab and watches PBS; sign-in after 20 s and after HOLD s.
+# data directory) resumes it in a headless Chromium tab and watches PBS; the sign-in comes PAUSE_POINTS seconds into
+# the pause (real waiting, one run each), and the page's text is polled every 20 ms until the new user shows.
 : >"$out/web-signin.txt"
-if [ -x /usr/bin/chromium ]; then
+if section pause && [ -x /usr/bin/chromium ]; then
   dt_port=$(free_port); profile=$(mktemp -d)
   /usr/bin/chromium --headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run \
     --remote-debugging-port="$dt_port" --user-data-dir="$profile" about:blank >"$out/chromium-web-signin.log" 2>&1 &
   cpid=$!; pids+=("$cpid")
   wait_http "http://127.0.0.1:$dt_port/json/version" 300
-  for hold in 20 "$HOLD"; do
+  for hold in $PAUSE_POINTS; do
     log "web wizard at the pause: sign-in after $hold s"
     reset_sims; rm -rf "$work/data-web" "$work/data-web.web.log"
     NODE_EXTRA_CA_CERTS="$pem" node --experimental-websocket --no-warnings "$lib/web-signin.mjs" "$wizard_dll" "$answers" "$work/data-web" \
@@ -229,6 +258,23 @@ if [ -x /usr/bin/chromium ]; then
   kill "$cpid" 2>/dev/null; wait "$cpid" 2>/dev/null; rm -rf "$profile"
 fi
 kill "$sims" 2>/dev/null; wait "$sims" 2>/dev/null
+fi
+
+# ---- 4. requests per sequence, and clicks: the tests that assert them, run here for their numbers ------------------
+# RequestBudgetTests runs plan -> apply (with a sign-in) -> apply -> plan -> undo through the CLI and the bare script
+# (lib/bare-sequence.sh) against two pairs of simulators and prints the counts; the E2E happy path prints its clicks.
+: >"$out/sequence.txt"; : >"$out/clicks.txt"
+if section sequence; then
+  log "requests per sequence (RequestBudgetTests)"
+  dotnet test tests/PbsPocketIdWizard.Web.Tests -c Release -nologo --filter "FullyQualifiedName~RequestBudgetTests" \
+    --logger "console;verbosity=detailed" >"$out/sequence.log" 2>&1 || log "RequestBudgetTests failed; see $out/sequence.log"
+  grep -E "^\s*(wizard|bare)(, [a-z ]+: [0-9]+| [0-9]+ / bare [0-9]+)" "$out/sequence.log" | sed 's/^\s*//' >"$out/sequence.txt"
+fi
+if section clicks; then
+  log "clicks (E2E happy path)"
+  dotnet test tests/PbsPocketIdWizard.E2E.Tests -c Release -nologo --filter "FullyQualifiedName~WizardHappyPathTests.AllSteps" \
+    --logger "console;verbosity=detailed" >"$out/clicks.log" 2>&1 || log "the E2E happy path failed; see $out/clicks.log"
+  grep -oE "clicks in the wizard: [0-9]+" "$out/clicks.log" | head -1 >"$out/clicks.txt"
 fi
 
 # ---- report ---------------------------------------------------------------------------------------------------------
@@ -257,8 +303,16 @@ echo "load average at end: $(cut -d" " -f1-3 /proc/loadavg)" >>"$out/environment
   row "wizard, demo mode, first page via the token link" "$out/cold-wizard-demo-page.txt" ms
   row "wizard, live mode, first page via the token link" "$out/cold-wizard-live-page.txt" ms
   row "bare \`dotnet new blazor\`, \`/\`" "$out/cold-bare.txt" ms
+  if [ -s "$out/cold-before-live-page.txt" ]; then
+    row "before ($BEFORE_REF), demo mode, first page via the token link" "$out/cold-before-demo-page.txt" ms
+    row "before ($BEFORE_REF), live mode, first page via the token link" "$out/cold-before-live-page.txt" ms
+  fi
   echo
   b=$(median_of "$out/cold-bare.txt")
+  if [ -s "$out/cold-before-live-page.txt" ]; then
+    echo "Before ($BEFORE_REF) to the bare app: demo first page $(ratio "$(median_of "$out/cold-before-demo-page.txt")" "$b"),"\
+      "live first page $(ratio "$(median_of "$out/cold-before-live-page.txt")" "$b")."
+  fi
   echo "Ratios of medians to the bare app: demo \`/health\` $(ratio "$(median_of "$out/cold-wizard-demo-health.txt")" "$b"),"\
     "demo first page $(ratio "$(median_of "$out/cold-wizard-demo-page.txt")" "$b"),"\
     "live first page $(ratio "$(median_of "$out/cold-wizard-live-page.txt")" "$b")."
@@ -318,16 +372,32 @@ echo "load average at end: $(cut -d" " -f1-3 /proc/loadavg)" >>"$out/environment
         "($polls of them \`GET /api2/json/access/users\`): $(node -e "console.log((Number(process.argv[1])*60000/Number(process.argv[2])).toFixed(1))" "$all" "$hold") requests/min."
       echo
     fi
-    if [ -s "$out/web-signin.txt" ]; then
-      echo "The web wizard at the same pause (one tab; the CLI stopped at the wait, the page resumed the run):"
-      echo
-      echo "| signed in after | sign-in completed → page shows the new user | requests to PBS while waiting | rate |"
-      echo "| --- | --- | --- | --- |"
-      node -e 'for (const l of require("fs").readFileSync(process.argv[1],"utf8").split("\n").filter(Boolean)) { const r=JSON.parse(l);
-        if (r.error) { console.log(`| failed | ${r.error.slice(0,80)} | | |`); continue; }
-        console.log(`| ${(r.holdMs/1000).toFixed(0)} s | ${r.detectionMs===null?"not shown within 60 s":r.detectionMs.toFixed(0)+" ms"} | ${r.pbsRequestsWhileHolding} (${r.pollsWhileHolding} \`GET /access/users\`) | ${(r.pbsRequestsWhileHolding*60000/r.holdMs).toFixed(1)}/min |`); }' "$out/web-signin.txt"
-      echo
-    fi
+  fi
+  if [ -s "$out/web-signin.txt" ]; then
+    echo "### The web wizard at the pause (one tab; the CLI stopped at the wait, the page resumed the run)"
+    echo
+    echo "Detection = from the scripted sign-in's last answer (PBS has created the user) until the page shows it; real waits."
+    echo
+    echo "| signed in after | sign-in completed → page shows the new user | requests to PBS while waiting | rate |"
+    echo "| --- | --- | --- | --- |"
+    node -e 'for (const l of require("fs").readFileSync(process.argv[1],"utf8").split("\n").filter(Boolean)) { const r=JSON.parse(l);
+      if (r.error) { console.log(`| failed | ${r.error.slice(0,80)} | | |`); continue; }
+      console.log(`| ${(r.holdMs/1000).toFixed(0)} s | ${r.detectionMs===null?"not shown within 60 s":r.detectionMs.toFixed(0)+" ms"} | ${r.pbsRequestsWhileHolding} (${r.pollsWhileHolding} \`GET /access/users\`) | ${(r.pbsRequestsWhileHolding*1000/r.holdMs).toFixed(2)} req/s |`); }' "$out/web-signin.txt"
+    echo
+  fi
+  if [ -s "$out/sequence.txt" ]; then
+    echo "### Requests per sequence (plan → apply with sign-in → apply → plan → undo, RequestBudgetTests)"
+    echo
+    echo '```'
+    cat "$out/sequence.txt"
+    echo '```'
+    echo
+  fi
+  if [ -s "$out/clicks.txt" ]; then
+    echo "### Clicks"
+    echo
+    echo "E2E happy path (demo mode, both connections with the trust dialog, client, realm, sign-in link, continue, permissions, finish): $(cat "$out/clicks.txt")."
+    echo
   fi
 } >"$out/results.md"
 
