@@ -38,6 +38,9 @@ public sealed class ScriptedStep(WizardStepId id, string title) : WizardStep
     /// <summary>Runs inside Verify (e.g. to record what the server presented into the state).</summary>
     public Action<WizardState>? OnVerify { get; set; }
 
+    /// <summary>An exception the plan throws for this state (e.g. a conflict with what exists), or null.</summary>
+    public Func<WizardState, Exception?>? PlanThrows { get; set; }
+
     public int VerifyCount { get; private set; }
 
     public int PlanCount { get; private set; }
@@ -49,6 +52,11 @@ public sealed class ScriptedStep(WizardStepId id, string title) : WizardStep
     public override Task<StepPlan> PlanAsync(WizardState state, CancellationToken cancellationToken)
     {
         PlanCount++;
+        if (PlanThrows?.Invoke(state) is { } exception)
+        {
+            throw exception;
+        }
+
         return Task.FromResult(new StepPlan(Changes.ToList(), InputFingerprint(state)));
     }
 
